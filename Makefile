@@ -1,0 +1,52 @@
+# newswire: the two commands are `make up` (run the service) and `make test`.
+# Both set up everything on a fresh machine: Debian packages, .venv, Kafka jars.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help up test test-unit test-integration system-deps venv schemas kafka-start kafka-stop clean
+
+help:
+	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
+	@echo "make test        install what is missing, start a broker, run all tests, stop it"
+	@echo "make test-unit   unit tests only (no broker)"
+	@echo "make schemas     regenerate schemas/ from the models"
+
+system-deps:
+	@scripts/install-system-deps
+
+# Reinstall when the dependency list changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+test: system-deps venv
+	@scripts/run-tests
+
+test-unit: venv
+	$(BIN)/python -m pytest tests/unit
+
+test-integration: system-deps venv
+	@scripts/run-tests tests/integration
+
+up: system-deps venv
+	@scripts/up
+
+schemas: venv
+	$(BIN)/newswire schemas export --out schemas
+
+kafka-start:
+	@scripts/local-kafka start
+
+kafka-stop:
+	@scripts/local-kafka stop
+
+clean:
+	-@scripts/local-kafka stop
+	rm -rf $(VENV) .local .pytest_cache

@@ -1,0 +1,211 @@
+"""The `newswire` command: services (`consume`, `produce`) and tools (`enrich`, `schemas`)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Sequence
+
+from pydantic import ValidationError
+
+from newswire import __version__
+
+# Exit statuses (sysexits.h where one fits).
+EXIT_OK = 0
+EXIT_FAILED = 1  # some input could not be read, validated or published
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 69  # the broker could not be reached
+
+
+def _kafka_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bootstrap-servers", metavar="HOST:PORT[,...]", help="Kafka brokers (NEWSWIRE_BOOTSTRAP_SERVERS)")
+    parser.add_argument("--connect-timeout", dest="connect_timeout_seconds", type=float, metavar="SECONDS",
+                        help="give up when no broker answers within this time (NEWSWIRE_CONNECT_TIMEOUT_SECONDS)")
+
+
+def _metrics_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--metrics-host", help="address for /metrics, /healthz, /readyz (NEWSWIRE_METRICS_HOST)")
+    parser.add_argument("--metrics-port", type=int, help="port for them, 0 for any free port (NEWSWIRE_METRICS_PORT)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newswire", description="Ingest news articles through Kafka: produce, validate, enrich.")
+    parser.add_argument("--version", action="version", version=f"newswire {__version__}")
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING, ERROR (NEWSWIRE_LOG_LEVEL)")
+    parser.add_argument("--log-format", choices=["auto", "json", "text"], help="log line format (NEWSWIRE_LOG_FORMAT)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    consume = sub.add_parser("consume", help="run the consumer group: articles.raw -> enriched / DLQ")
+    _kafka_flags(consume)
+    _metrics_flags(consume)
+    consume.add_argument("--group-id", help="consumer group (NEWSWIRE_GROUP_ID)")
+    consume.add_argument("--raw-topic", help="input topic (NEWSWIRE_RAW_TOPIC)")
+    consume.add_argument("--enriched-topic", help="output topic (NEWSWIRE_ENRICHED_TOPIC)")
+    consume.add_argument("--dlq-topic", help="dead-letter topic (NEWSWIRE_DLQ_TOPIC)")
+    consume.add_argument("--partitions", type=int, help="partitions for topics it creates (NEWSWIRE_PARTITIONS)")
+    consume.add_argument("--replication-factor", type=int, help="replication factor for topics it creates (NEWSWIRE_REPLICATION_FACTOR)")
+    consume.add_argument("--max-poll-records", type=int, help="largest batch (NEWSWIRE_MAX_POLL_RECORDS)")
+
+    produce = sub.add_parser("produce", help="publish articles from files, folders or feed URLs to articles.raw")
+    produce.add_argument("inputs", nargs="+", metavar="PATH_OR_URL",
+                         help=".txt wire copy, .xml/.rss/.atom feeds, .jsonl/.ndjson, folders (recursive), http(s) feed URLs")
+    _kafka_flags(produce)
+    _metrics_flags(produce)
+    produce.add_argument("--topic", dest="raw_topic", help="topic to publish to (NEWSWIRE_RAW_TOPIC)")
+    produce.add_argument("--watch", type=float, metavar="SECONDS",
+                         help="keep running: rescan the inputs every SECONDS and publish new articles; serves metrics")
+
+    enrich = sub.add_parser("enrich", help="offline: read, validate and enrich; print one JSON article per line")
+    enrich.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+
+    schemas = sub.add_parser("schemas", help="JSON Schemas of the message contract")
+    schemas_sub = schemas.add_subparsers(dest="schemas_command", required=True, metavar="ACTION")
+    export = schemas_sub.add_parser("export", help="write one JSON Schema per message type")
+    export.add_argument("--out", type=Path, default=Path("schemas"), help="folder (default: schemas)")
+    check = schemas_sub.add_parser("check", help="exit 1 when the folder differs from what the models export")
+    check.add_argument("--dir", type=Path, default=Path("schemas"), help="folder (default: schemas)")
+    return parser
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"newswire: {message}", file=sys.stderr)
+    return status
+
+
+def _stop_on_signals() -> threading.Event:
+    """First SIGTERM/SIGINT asks for a clean stop; a second one exits at once."""
+    stop = threading.Event()
+
+    def handler(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise SystemExit(128 + signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    return stop
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from newswire.logs import setup_logging
+    from newswire.settings import Settings
+
+    try:
+        settings = Settings().with_overrides(**{
+            key: value for key, value in vars(args).items()
+            if key in Settings.model_fields
+        })
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return _fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}", EXIT_USAGE)
+    setup_logging(settings.log_level, settings.log_format)
+
+    if args.command == "schemas":
+        return _schemas(args)
+    if args.command == "enrich":
+        return _enrich(args, settings)
+    if args.command == "produce":
+        return _produce(args, settings)
+    if args.command == "consume":
+        return _consume(settings)
+    return _fail(f"unknown command {args.command}", EXIT_USAGE)
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from newswire.schemas_io import export_schemas, stale_schemas
+
+    if args.schemas_command == "export":
+        for path in export_schemas(args.out):
+            print(path)
+        return EXIT_OK
+    stale = stale_schemas(args.dir)
+    if stale:
+        return _fail(f"{args.dir} is stale ({', '.join(stale)}); run: newswire schemas export --out {args.dir}", EXIT_FAILED)
+    return EXIT_OK
+
+
+def _enrich(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F821
+    from newswire.enrich import enrich
+    from newswire.pipeline import to_json
+    from newswire.sources import SourceError
+    from newswire.sources.reader import read_inputs
+
+    failed = 0
+    out = sys.stdout.buffer
+    for item in read_inputs(args.inputs):
+        if isinstance(item, SourceError):
+            failed += 1
+            print(f"newswire enrich: {item}", file=sys.stderr)
+            continue
+        out.write(to_json(enrich(item, wpm_table=settings.reading_wpm, default_wpm=settings.default_wpm)) + b"\n")
+    out.flush()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _serve_metrics(settings: "Settings", service: str):  # noqa: F821
+    from newswire.endpoints import Health, MetricsServer
+    from newswire.metrics import mark_build
+
+    mark_build(service)
+    health = Health(service)
+    try:
+        server = MetricsServer(settings.metrics_host, settings.metrics_port, health).start()
+    except OSError as exc:
+        raise SystemExit(_fail(f"cannot serve metrics on {settings.metrics_host}:{settings.metrics_port}: {exc.strerror}", EXIT_USAGE))
+    import logging
+
+    host, port = server.address
+    logging.getLogger("newswire").info("metrics at http://%s:%d/metrics", host, port,
+                                       extra={"event": "metrics_listening", "port": port})
+    return health, server
+
+
+def _produce(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F821
+    from newswire.kafka_io import BrokerUnavailable, ensure_topics, make_producer
+    from newswire.producer import Publisher, watch
+
+    server = None
+    health = None
+    if args.watch is not None or args.metrics_port is not None:
+        health, server = _serve_metrics(settings, "producer")
+    try:
+        # Create the topic with the configured partitions before the broker's
+        # auto-creation could make it with one.
+        ensure_topics(settings, [settings.raw_topic])
+        producer = make_producer(settings)
+    except BrokerUnavailable as exc:
+        return _fail(str(exc), EXIT_UNAVAILABLE)
+    if health:
+        health.set_ready(True)
+    publisher = Publisher(producer, settings.raw_topic, timeout_seconds=max(30.0, settings.shutdown_timeout_seconds))
+    try:
+        if args.watch is not None:
+            tally = watch(publisher, args.inputs, args.watch, _stop_on_signals())
+        else:
+            tally = publisher.publish(args.inputs)
+    finally:
+        producer.close(timeout=settings.shutdown_timeout_seconds)
+        if server:
+            server.stop()
+    print(f"newswire produce: {tally} (topic {settings.raw_topic})", file=sys.stderr)
+    return EXIT_FAILED if tally.failed else EXIT_OK
+
+
+def _consume(settings: "Settings") -> int:  # noqa: F821
+    from newswire.consumer import ConsumerService
+
+    stop = _stop_on_signals()
+    health, server = _serve_metrics(settings, "consumer")
+    try:
+        ConsumerService(settings, health).run(stop)
+    finally:
+        server.stop()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The message contract (v1). These models are the single source of truth: `schemas/`
+is generated from them (`newswire schemas export`), and field names are fixed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    TypeAdapter,
+)
+
+SCHEMA_VERSION = 1
+RAW_SCHEMA = "newswire.raw-article.v1"
+ENRICHED_SCHEMA = "newswire.enriched-article.v1"
+DEAD_LETTER_SCHEMA = "newswire.dead-letter.v1"
+
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _check_http_url(value: str) -> str:
+    """Accept only absolute http(s) URLs, but keep the string exactly as given
+    (HttpUrl itself would rewrite it, e.g. add a trailing slash)."""
+    _HTTP_URL.validate_python(value)
+    return value
+
+
+Url = Annotated[
+    str,
+    StringConstraints(min_length=8, max_length=2048, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://"),
+    AfterValidator(_check_http_url),
+]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+ArticleId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+
+_STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Image(BaseModel):
+    """The article's lead picture."""
+
+    model_config = _STRICT
+
+    url: Url | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    caption: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class Source(BaseModel):
+    """Where the article was read from."""
+
+    model_config = _STRICT
+
+    name: ShortText
+    kind: Literal["file", "feed", "jsonl", "api"]
+    location: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+
+class RawArticle(BaseModel):
+    """An article as published to `articles.raw`."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="RawArticle")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: ArticleId = Field(description="Deterministic: from the canonical URL, else from normalised title and body.")
+    title: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)] = Field(
+        description="Plain text; paragraphs separated by blank lines."
+    )
+    url: Url | None = None
+    summary: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    authors: Annotated[list[ShortText], Field(max_length=100)] = []
+    published_at: AwareDatetime | None = None
+    language: LanguageTag | None = Field(default=None, description="As declared by the source.")
+    attribution: ShortText | None = Field(default=None, description="Wire agency or credit line.")
+    image: Image | None = None
+    tags: Annotated[list[ShortText], Field(max_length=200)] = []
+    source: Source
+    fetched_at: AwareDatetime
+
+
+class Enrichment(BaseModel):
+    """Metadata computed by the consumer."""
+
+    model_config = _STRICT
+
+    language: str = Field(description="Detected ISO 639 code, `und` when undetermined.")
+    language_confidence: float = Field(ge=0.0, le=1.0)
+    declared_language: str | None = Field(default=None, description="The source's own `language`, for comparison.")
+    script: str = Field(pattern=r"^[A-Z][a-z]{3}$", description="ISO 15924 code of the dominant script.")
+    direction: Literal["rtl", "ltr"]
+    word_count: int = Field(ge=0)
+    char_count: int = Field(ge=0, description="Characters of the body, excluding whitespace and Arabic diacritics.")
+    paragraph_count: int = Field(ge=0)
+    reading_time_seconds: int = Field(ge=0)
+    content_hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$", description="Over normalised title and body.")
+    processed_at: AwareDatetime
+    pipeline_version: str
+
+
+class EnrichedArticle(RawArticle):
+    """An article as written to `articles.enriched`: the raw fields plus `enrichment`."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="EnrichedArticle")
+
+    enrichment: Enrichment
+
+
+class ErrorInfo(BaseModel):
+    """Why a message was dead-lettered."""
+
+    model_config = _STRICT
+
+    stage: Literal["decode", "validate", "enrich", "produce"]
+    type: str = Field(description="Error class, e.g. JSONDecodeError, ValidationError.")
+    message: str
+    details: list[dict[str, Any]] | dict[str, Any] | None = None
+
+
+class DeadLetter(BaseModel):
+    """A message that could not be enriched, as written to `articles.dlq`."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="DeadLetter")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    error: ErrorInfo
+    original: str = Field(description="The message value: text if valid UTF-8, else base64.")
+    original_encoding: Literal["utf-8", "base64"]
+    original_key: str | None = Field(default=None, description="The message key, as text or base64.")
+    original_key_encoding: Literal["utf-8", "base64"] | None = None
+    source_topic: str
+    source_partition: int = Field(ge=0)
+    source_offset: int = Field(ge=0)
+    source_timestamp_ms: int | None = None
+    failed_at: AwareDatetime
+    consumer_group: str
+
+
+MESSAGE_MODELS: dict[str, type[BaseModel]] = {
+    "raw-article": RawArticle,
+    "enriched-article": EnrichedArticle,
+    "dead-letter": DeadLetter,
+}
+
+
+def utc_now() -> datetime:
+    from datetime import timezone
+
+    return datetime.now(timezone.utc)

@@ -1,0 +1,129 @@
+"""One message through decode -> validate -> enrich, as a pure function.
+
+The consumer and `newswire enrich` share this path; Kafka I/O lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from newswire.enrich import enrich
+from newswire.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, utc_now
+from newswire.settings import Settings
+
+Stage = Literal["decode", "validate", "enrich", "produce"]
+STAGES: tuple[Stage, ...] = ("decode", "validate", "enrich", "produce")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a message could not be enriched."""
+
+    stage: Stage
+    type: str
+    message: str
+    details: list[dict[str, Any]] | dict[str, Any] | None = None
+
+
+@dataclass
+class Result:
+    """What became of one message; `timings` feeds the per-stage histograms."""
+
+    article: EnrichedArticle | None = None
+    failure: Failure | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _validation_failure(exc: ValidationError) -> Failure:
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    # Pydantic reports malformed JSON as a validation error; it is a decode failure.
+    if errors and errors[0]["type"] in ("json_invalid", "json_type"):
+        return Failure("decode", "JSONDecodeError", errors[0]["msg"])
+    details = [{"loc": ".".join(str(p) for p in e["loc"]), "type": e["type"], "msg": e["msg"]} for e in errors[:50]]
+    summary = "; ".join(f"{d['loc'] or '(message)'}: {d['msg']}" for d in details[:5])
+    return Failure("validate", "ValidationError", f"{exc.error_count()} validation error(s): {summary}", details)
+
+
+def process(value: bytes | None, settings: Settings, *, now: datetime | None = None) -> Result:
+    """Decode, validate and enrich one raw message value."""
+    result = Result()
+    start = time.perf_counter()
+    if value is None:
+        result.failure = Failure("decode", "EmptyMessage", "message has no value (tombstone)")
+        return result
+    if len(value) > settings.max_message_bytes:
+        result.failure = Failure("decode", "MessageTooLarge", f"{len(value)} bytes exceeds the {settings.max_message_bytes}-byte limit")
+        return result
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        result.failure = Failure("decode", "UnicodeDecodeError", f"not UTF-8: invalid byte at position {exc.start}")
+        return result
+    decoded = time.perf_counter()
+    result.timings["decode"] = decoded - start
+    try:
+        # Validating straight from bytes parses the JSON once, in Rust.
+        raw = RawArticle.model_validate_json(value)
+    except ValidationError as exc:
+        result.failure = _validation_failure(exc)
+        return result
+    validated = time.perf_counter()
+    result.timings["validate"] = validated - decoded
+    try:
+        result.article = enrich(raw, now=now, wpm_table=settings.reading_wpm, default_wpm=settings.default_wpm)
+    except Exception as exc:  # noqa: BLE001 - an enricher bug must dead-letter, not crash the consumer
+        result.failure = Failure("enrich", type(exc).__name__, str(exc)[:1000])
+        return result
+    result.timings["enrich"] = time.perf_counter() - validated
+    return result
+
+
+def encode_original(data: bytes | None) -> tuple[str, Literal["utf-8", "base64"]]:
+    """The exact bytes: as text when they are valid UTF-8, else base64."""
+    if data is None:
+        return "", "utf-8"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return base64.b64encode(data).decode("ascii"), "base64"
+
+
+def dead_letter(
+    failure: Failure,
+    *,
+    value: bytes | None,
+    key: bytes | None,
+    topic: str,
+    partition: int,
+    offset: int,
+    timestamp_ms: int | None,
+    group: str,
+) -> DeadLetter:
+    original, encoding = encode_original(value)
+    original_key, key_encoding = encode_original(key) if key is not None else (None, None)
+    return DeadLetter.model_construct(
+        schema_version=1,
+        error=ErrorInfo.model_construct(stage=failure.stage, type=failure.type, message=failure.message, details=failure.details),
+        original=original,
+        original_encoding=encoding,
+        original_key=original_key,
+        original_key_encoding=key_encoding,
+        source_topic=topic,
+        source_partition=partition,
+        source_offset=offset,
+        source_timestamp_ms=timestamp_ms,
+        failed_at=utc_now(),
+        consumer_group=group,
+    )
+
+
+def to_json(model: RawArticle | EnrichedArticle | DeadLetter) -> bytes:
+    """UTF-8 JSON without ASCII escaping: Arabic stays Arabic on the wire."""
+    return model.__pydantic_serializer__.to_json(model)
+

@@ -1,0 +1,56 @@
+"""Text normalisation for matching and hashing. The original text is never changed.
+
+Two strings that a reader sees as the same article (one with Arabic diacritics or
+tatweel, another with different alef forms, Arabic-Indic digits, or invisible
+bidi/zero-width characters) normalise to the same string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates), zero-width
+# characters and the BOM: invisible, and they split words or change hashes.
+_INVISIBLE = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad"
+
+# Arabic tashkeel and Quranic marks, including U+0670 (superscript alef), and tatweel.
+_ARABIC_MARKS = (
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640"
+)
+_DELETE_RE = re.compile(f"[{_INVISIBLE}{_ARABIC_MARKS}]")
+
+# Letter variants that Arabic writers use interchangeably.
+_ARABIC_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ئ": "ي",
+    "ؤ": "و",
+    "ة": "ه",
+    "ک": "ك",
+    # Arabic-Indic and Extended (Persian/Urdu) digits to ASCII.
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+})
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove bidi controls and zero-width characters only (safe for display text)."""
+    return re.sub(f"[{_INVISIBLE}]", "", text)
+
+
+def strip_arabic_marks(text: str) -> str:
+    """Remove diacritics, Quranic marks, tatweel and invisible characters; keep letters."""
+    return _DELETE_RE.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Matching form: NFKC, no invisibles or Arabic marks, folded letters, casefolded,
+    whitespace collapsed to single spaces."""
+    # NFKC first: it maps Arabic presentation forms (U+FB50..U+FEFF) to base letters,
+    # which the steps below then fold.
+    text = unicodedata.normalize("NFKC", text)
+    text = _DELETE_RE.sub("", text)
+    text = text.translate(_ARABIC_FOLD).casefold()
+    return _SPACE_RE.sub(" ", text).strip()

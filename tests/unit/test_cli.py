@@ -1,0 +1,78 @@
+"""The CLI as a user runs it: a real subprocess, real exit codes, real stderr."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+from tests.conftest import DATA, REPO, SEED
+
+NEWSWIRE = [sys.executable, "-m", "newswire.cli"]
+
+
+def run(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*NEWSWIRE, *args], capture_output=True, timeout=timeout, cwd=REPO,
+                          env={**os.environ, **(env or {})})
+
+
+def test_enrich_prints_one_json_article_per_line():
+    proc = run("enrich", str(SEED), str(DATA / "articles.jsonl"))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 6
+    first = json.loads(lines[0])
+    assert first["title"] == "حماس تبحث مع موسكو سبل وقف حرب غزة"
+    assert first["enrichment"]["language"] == "ar" and first["enrichment"]["direction"] == "rtl"
+    assert "حماس".encode() in proc.stdout.splitlines()[0]  # no ASCII escaping
+
+
+def test_enrich_reports_bad_input_and_exits_non_zero():
+    proc = run("enrich", str(DATA / "bad.jsonl"), "does-not-exist.txt")
+    assert proc.returncode == 1
+    assert len(proc.stdout.decode().splitlines()) == 2  # the two good lines still come out
+    errors = proc.stderr.decode().splitlines()
+    assert errors == [
+        f"newswire enrich: {DATA / 'bad.jsonl'}:2: not JSON: unexpected control character in string: line 1 column 18 (char 17)",
+        f"newswire enrich: {DATA / 'bad.jsonl'}:3: body: Field required",
+        "newswire enrich: does-not-exist.txt: no such file, folder or http(s) URL",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_produce_without_a_broker_is_one_line_and_non_zero_in_bounded_time():
+    started = time.monotonic()
+    proc = run("produce", str(SEED), "--bootstrap-servers", f"127.0.0.1:{free_port()}", "--connect-timeout", "3",
+               timeout=30)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 69
+    lines = proc.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newswire: cannot reach Kafka at 127.0.0.1:"), lines
+    assert "Traceback" not in proc.stderr.decode()
+    assert elapsed < 20
+
+
+def test_bad_setting_is_one_line():
+    proc = run("enrich", str(SEED), env={"NEWSWIRE_METRICS_PORT": "not-a-port"})
+    assert proc.returncode == 2
+    assert proc.stderr.decode().splitlines() == [
+        "newswire: invalid setting metrics_port: Input should be a valid integer, unable to parse string as an integer"
+    ]
+
+
+def test_schemas_check_passes_on_the_repository():
+    proc = run("schemas", "check", "--dir", str(REPO / "schemas"))
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_schemas_export_writes_files(tmp_path):
+    proc = run("schemas", "export", "--out", str(tmp_path))
+    assert proc.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dead-letter.schema.json", "enriched-article.schema.json", "raw-article.schema.json"]

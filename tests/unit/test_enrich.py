@@ -1,0 +1,120 @@
+import json
+import re
+
+import pytest
+
+from newswire.enrich import count_words, enrich, reading_time_seconds
+from newswire.ids import content_hash
+from newswire.language import detect_language
+from newswire.models import EnrichedArticle
+from newswire.sources.reader import read_inputs
+from tests.conftest import DATA, SEED
+
+FATHA, KASRA, DAMMA, SHADDA, SUKUN, TATWEEL = "\u064e", "\u0650", "\u064f", "\u0651", "\u0652", "\u0640"
+
+
+def seed_article():
+    [article] = list(read_inputs([str(SEED)]))
+    return article
+
+
+def vocalise(text: str) -> str:
+    """Add diacritics after Arabic letters and tatweel inside some words."""
+    marks = [FATHA, KASRA, DAMMA, SHADDA + FATHA, SUKUN]
+    out, i = [], 0
+    for ch in text:
+        out.append(ch)
+        if "\u0621" <= ch <= "\u064a":
+            i += 1
+            out.append(marks[i % len(marks)])
+            if i % 7 == 0:
+                out.append(TATWEEL)
+    return "".join(out)
+
+
+def test_seed_enrichment():
+    enriched = enrich(seed_article())
+    e = enriched.enrichment
+    assert (e.language, e.script, e.direction) == ("ar", "Arab", "rtl")
+    assert e.language_confidence > 0.9
+    assert e.content_hash.startswith("sha256:")
+    assert e.processed_at.tzinfo is not None
+    assert e.pipeline_version.startswith("newswire/")
+    assert e.paragraph_count == 10
+    EnrichedArticle.model_validate_json(enriched.model_dump_json())  # output satisfies its own contract
+
+
+def test_seed_word_count_matches_an_independent_count():
+    article = seed_article()
+    text = f"{article.title}\n\n{article.body}"
+    # Independent count: whitespace-separated tokens that hold a letter or digit, where a
+    # dual month name written "فبراير/شباط" is two words (three of them in the seed).
+    tokens = [t for t in text.split() if any(c.isalnum() for c in t)]
+    slashed = sum(len(re.findall(r"\w/\w", t)) for t in tokens)
+    assert slashed == 3
+    assert enrich(article).enrichment.word_count == len(tokens) + slashed == 297
+
+
+def test_diacritics_and_tatweel_change_neither_hash_nor_counts():
+    article = seed_article()
+    voweled = article.model_copy(update={"title": vocalise(article.title), "body": vocalise(article.body)})
+    assert voweled.body != article.body and TATWEEL in voweled.body
+    plain, marked = enrich(article).enrichment, enrich(voweled).enrichment
+    assert marked.content_hash == plain.content_hash
+    assert marked.word_count == plain.word_count
+    assert marked.char_count == plain.char_count
+    assert marked.language == "ar"
+
+
+def test_content_hash_differs_for_different_text():
+    assert content_hash(title="a", body="b") != content_hash(title="a", body="c")
+
+
+def test_invisible_characters_do_not_change_the_hash():
+    assert content_hash(title="غزة", body="نص\u200f الخبر") == content_hash(title="غزة", body="نص الخبر")
+
+
+LANGUAGES = json.loads((DATA / "languages.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_language_detection_on_own_samples(code):
+    language, confidence = detect_language(LANGUAGES[code])
+    assert language == code
+    assert confidence > 0.5
+
+
+def test_every_seed_is_detected_as_its_language():
+    expected = {"000": "ar", "001": "en", "002": "fr", "003": "es", "004": "de", "005": "ru", "006": "tr",
+                "007": "ar", "008": "fa", "009": "zh", "010": "he"}
+    seen = {}
+    for article in read_inputs([str(SEED.parent)]):
+        seen[article.source.name[:3]] = enrich(article).enrichment.language
+    assert {k: seen.get(k) for k in expected} == expected
+
+
+def test_scripts_and_directions():
+    samples = {"he": ("Hebr", "rtl"), "fa": ("Arab", "rtl"), "ru": ("Cyrl", "ltr"), "zh": ("Hani", "ltr"),
+               "ja": ("Jpan", "ltr"), "hi": ("Deva", "ltr"), "en": ("Latn", "ltr")}
+    from newswire.scripts import direction, dominant_script
+
+    for code, (script, dir_) in samples.items():
+        assert (dominant_script(LANGUAGES[code]), direction(dominant_script(LANGUAGES[code]))) == (script, dir_), code
+
+
+def test_nothing_to_detect():
+    assert detect_language("12345 — !!!") == ("und", 0.0)
+
+
+def test_word_counts():
+    assert count_words("") == 0
+    assert count_words("l'État well-known 3.5 percent") == 3 + 1
+    assert count_words("中欧贸易") == 4  # CJK: one word per character
+
+
+def test_reading_time_uses_language_speed_and_is_configurable():
+    assert reading_time_seconds(138, "ar") == 60
+    assert reading_time_seconds(228, "en") == 60
+    assert reading_time_seconds(100, "xx", {}, default_wpm=100) == 60
+    assert reading_time_seconds(300, "ar", {"ar": 300}) == 60
+    assert reading_time_seconds(0, "en") == 0

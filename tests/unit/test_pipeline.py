@@ -1,0 +1,68 @@
+import base64
+
+import orjson
+import pytest
+
+from newswire.models import DeadLetter
+from newswire.pipeline import Failure, dead_letter, process, to_json
+from newswire.settings import Settings
+from newswire.sources.reader import read_inputs
+from tests.conftest import SEED
+
+SETTINGS = Settings(max_message_bytes=10_000)
+
+
+def seed_bytes() -> bytes:
+    [article] = list(read_inputs([str(SEED)]))
+    return to_json(article)
+
+
+def test_valid_message_is_enriched_with_timings():
+    result = process(seed_bytes(), SETTINGS)
+    assert result.failure is None
+    assert result.article.enrichment.language == "ar"
+    assert set(result.timings) == {"decode", "validate", "enrich"}
+
+
+@pytest.mark.parametrize(
+    "value, stage, error_type",
+    [
+        (b"not json {", "decode", "JSONDecodeError"),
+        (b'{"title": "truncated', "decode", "JSONDecodeError"),
+        (b"\xff\xfe\x00garbage", "decode", "UnicodeDecodeError"),
+        (b"", "decode", "JSONDecodeError"),
+        (None, "decode", "EmptyMessage"),
+        (b"[1, 2, 3]", "validate", "ValidationError"),
+        (b"42", "validate", "ValidationError"),
+        (b'{"title": "no body"}', "validate", "ValidationError"),
+        (b"x" * 10_001, "decode", "MessageTooLarge"),
+    ],
+)
+def test_bad_messages_fail_at_the_right_stage(value, stage, error_type):
+    result = process(value, SETTINGS)
+    assert result.article is None
+    assert (result.failure.stage, result.failure.type) == (stage, error_type)
+    assert result.failure.message
+
+
+def test_validation_failure_names_the_fields():
+    result = process(b'{"title": 5}', SETTINGS)
+    locs = {d["loc"] for d in result.failure.details}
+    assert {"title", "body", "id", "source", "fetched_at"} <= locs
+
+
+def test_dead_letter_keeps_exact_bytes():
+    raw = b"\xff\xfe not utf-8"
+    letter = dead_letter(Failure("decode", "UnicodeDecodeError", "bad"), value=raw, key=b"k1", topic="articles.raw",
+                         partition=3, offset=17, timestamp_ms=1, group="g")
+    parsed = DeadLetter.model_validate_json(to_json(letter))
+    assert parsed.original_encoding == "base64" and base64.b64decode(parsed.original) == raw
+    assert (parsed.original_key, parsed.original_key_encoding) == ("k1", "utf-8")
+    assert (parsed.source_partition, parsed.source_offset, parsed.error.stage) == (3, 17, "decode")
+
+    text = "نص ليس JSON".encode()
+    letter = dead_letter(Failure("decode", "JSONDecodeError", "bad"), value=text, key=None, topic="t",
+                         partition=0, offset=0, timestamp_ms=None, group="g")
+    parsed = orjson.loads(to_json(letter))
+    assert parsed["original"].encode() == text and parsed["original_encoding"] == "utf-8"
+    assert "نص".encode() in to_json(letter)
