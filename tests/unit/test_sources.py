@@ -69,3 +69,26 @@ def test_a_non_feed_is_an_error(tmp_path):
     path.write_text("<html><body>not a feed</body></html>")
     items = list(read_inputs([str(path)]))
     assert len(items) == 1 and isinstance(items[0], SourceError)
+
+
+def test_feed_from_an_http_url(tmp_path):
+    """Feeds are fetched over http(s) by URL; served here from a local server."""
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "world.rss").write_bytes((DATA / "feeds" / "world.rss").read_bytes())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        items = list(read_inputs([f"{base}/world.rss"]))
+        assert len(items) == 4 and all(isinstance(i, RawArticle) for i in items)
+        assert all(i.source.location == f"{base}/world.rss" for i in items)
+        [missing] = list(read_inputs([f"{base}/missing.rss"]))
+        assert isinstance(missing, SourceError) and "404" in missing.reason
+    finally:
+        server.shutdown()
+        server.server_close()
