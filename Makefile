@@ -6,13 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test test-unit test-integration system-deps venv schemas kafka-start kafka-stop clean
+.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate bench-enrich gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
 	@echo "make test        install what is missing, start a broker, run all tests, stop it"
 	@echo "make test-unit   unit tests only (no broker)"
 	@echo "make schemas     regenerate schemas/ from the models"
+	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
+	@echo "make bench-enrich  enrichment articles/s per core, per enricher"
 
 system-deps:
 	@scripts/install-system-deps
@@ -40,6 +42,17 @@ up: system-deps venv
 
 schemas: venv
 	$(BIN)/newswire schemas export --out schemas
+
+evaluate: venv
+	$(BIN)/newswire evaluate
+
+# Enrichment throughput on one core, whole step and per enricher.
+bench-enrich: venv
+	$(BIN)/python bench/enrich_bench.py --json bench/results/enrich.json
+
+# Rebuild services/newswire/data/gazetteer.json from pycountry + curated.json.
+gazetteer: venv
+	$(BIN)/python scripts/build-gazetteer
 
 kafka-start:
 	@scripts/local-kafka start

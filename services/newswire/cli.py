@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     enrich = sub.add_parser("enrich", help="offline: read, validate and enrich; print one JSON article per line")
     enrich.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
 
+    evaluate = sub.add_parser("evaluate", help="precision and recall of the enrichment on a labelled corpus")
+    evaluate.add_argument("--corpus", type=Path, default=Path("tests/corpus/articles.jsonl"),
+                          help="labelled JSON Lines (default: tests/corpus/articles.jsonl)")
+    evaluate.add_argument("--verbose", action="store_true", help="list every miss and every extra")
+
     schemas = sub.add_parser("schemas", help="JSON Schemas of the message contract")
     schemas_sub = schemas.add_subparsers(dest="schemas_command", required=True, metavar="ACTION")
     export = schemas_sub.add_parser("export", help="write one JSON Schema per message type")
@@ -108,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _schemas(args)
     if args.command == "enrich":
         return _enrich(args, settings)
+    if args.command == "evaluate":
+        from newswire.evaluate import evaluate, report
+
+        if not args.corpus.is_file():
+            return _fail(f"no corpus at {args.corpus}", EXIT_USAGE)
+        print(report(evaluate(args.corpus, settings), verbose=args.verbose))
+        return EXIT_OK
     if args.command == "produce":
         return _produce(args, settings)
     if args.command == "consume":
@@ -129,19 +141,29 @@ def _schemas(args: argparse.Namespace) -> int:
 
 
 def _enrich(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F821
-    from newswire.enrich import enrich
+    from newswire.enrich import EnrichmentError, enrich
+    from newswire.enrichers.dedup import MemoryIndex
     from newswire.pipeline import to_json
     from newswire.sources import SourceError
     from newswire.sources.reader import read_inputs
 
     failed = 0
     out = sys.stdout.buffer
+    # In memory even when the service uses Redis: an offline run compares its own inputs.
+    dedup = None if settings.dedup_backend == "off" else MemoryIndex(
+        settings.dedup_threshold, settings.dedup_window_seconds, settings.dedup_max_entries)
     for item in read_inputs(args.inputs):
         if isinstance(item, SourceError):
             failed += 1
             print(f"newswire enrich: {item}", file=sys.stderr)
             continue
-        out.write(to_json(enrich(item, wpm_table=settings.reading_wpm, default_wpm=settings.default_wpm)) + b"\n")
+        try:
+            enriched = enrich(item, settings, dedup=dedup)
+        except EnrichmentError as exc:
+            failed += 1
+            print(f"newswire enrich: {item.source.location or item.source.name}: {exc}", file=sys.stderr)
+            continue
+        out.write(to_json(enriched) + b"\n")
     out.flush()
     return EXIT_FAILED if failed else EXIT_OK
 

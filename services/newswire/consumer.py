@@ -30,7 +30,7 @@ from newswire.kafka_io import (
     make_producer,
 )
 from newswire.models import DEAD_LETTER_SCHEMA, ENRICHED_SCHEMA
-from newswire.pipeline import Failure, dead_letter, process, to_json
+from newswire.pipeline import Failure, dead_letter, make_dedup_index, process, to_json
 from newswire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class ConsumerService:
         self.health = health
         self.joined = threading.Event()
         self._backoff = 0.0
+        self.dedup = make_dedup_index(settings)
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set; then finish the batch in hand, commit, close.
@@ -157,7 +158,7 @@ class ConsumerService:
         m.BATCH_DURATION.observe(time.perf_counter() - started)
 
     def _send_result(self, producer: KafkaProducer, tp: TopicPartition, record: Any) -> _Pending:
-        result = process(record.value, self.settings)
+        result = process(record.value, self.settings, dedup=self.dedup)
         for stage, seconds in result.timings.items():
             m.STAGE_DURATION.labels(stage=stage).observe(seconds)
         if result.article is not None:

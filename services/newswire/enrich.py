@@ -1,80 +1,159 @@
-"""Enrichment: pure functions from a validated raw article to its metadata."""
+"""Enrichment: from a validated raw article to the enriched article.
+
+Every step is a pure function of the article (see `enrichers/`), except the
+near-duplicate index, which is state by nature and is passed in explicitly.
+"""
 
 from __future__ import annotations
 
-import math
-import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from newswire import PIPELINE_VERSION
-from newswire.ids import content_hash
-from newswire.language import detect_language
-from newswire.models import EnrichedArticle, Enrichment, RawArticle, utc_now
+from newswire.enrichers.counts import count_chars, count_paragraphs, count_sentences, count_words, reading_time_seconds
+from newswire.enrichers.dates import extract_dates
+from newswire.enrichers.dedup import DuplicateIndex, signature
+from newswire.enrichers.gazetteer import PLACE_KINDS, default_gazetteer, group
+from newswire.enrichers.keywords import extract_keywords
+from newswire.enrichers.language import detect_language, primary_subtag
+from newswire.enrichers.sanitize import sanitize_text
+from newswire.enrichers.tokens import tokenize, tokenize_plain
+from newswire.ids import content_hash_of
+from newswire.models import DateRef, EnrichedArticle, Enrichment, EntityRef, Keyword, RawArticle, utc_now
 from newswire.scripts import direction, dominant_script
-from newswire.settings import DEFAULT_READING_WPM, DEFAULT_WPM
+from newswire.settings import Settings
 from newswire.textnorm import strip_arabic_marks
 
-# A word: a run of letters or digits, joined through inner apostrophes, hyphens or
-# dots (l'État, well-known, 3.5). Arabic marks are stripped first, so a vocalised word
-# is one word, not several.
-_WORD_RE = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
-# Scripts written without spaces between words: each character counts as a word, and
-# the reading-speed table gives characters per minute for their languages.
-_CHAR_COUNTED_SCRIPTS = frozenset({"Hani", "Hira", "Kana", "Jpan", "Thai"})
-_CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
-_PARAGRAPH_RE = re.compile(r"\n\s*\n")
+_DEFAULT_SETTINGS = Settings()
+_ORGS = frozenset({"organization"})
+_PEOPLE = frozenset({"person"})
+_AGENCIES = frozenset({"agency"})
 
 
-def count_words(text: str) -> int:
-    """Words in the text, correct for vocalised Arabic and for CJK (characters)."""
-    text = strip_arabic_marks(text)
-    cjk = len(_CJK_CHAR_RE.findall(text))
-    if cjk:
-        text = _CJK_CHAR_RE.sub(" ", text)
-    return cjk + len(_WORD_RE.findall(text))
+class EnrichmentError(ValueError):
+    """The article cannot be enriched (e.g. nothing is left of it after sanitising)."""
 
 
-def count_paragraphs(body: str) -> int:
-    return sum(1 for p in _PARAGRAPH_RE.split(body) if p.strip())
+def sanitize_article(article: RawArticle) -> tuple[RawArticle, bool]:
+    """The article with markup removed from every free-text field; whether anything changed."""
+    update: dict[str, object] = {}
+    for field in ("title", "body", "summary", "attribution"):
+        value = getattr(article, field)
+        if value is not None and (clean := sanitize_text(value)) != value:
+            update[field] = clean
+    for field in ("authors", "tags"):
+        values = getattr(article, field)
+        cleaned = [sanitize_text(v) for v in values]
+        if cleaned != values:
+            update[field] = [v for v in cleaned if v.strip()]
+    if article.image is not None:
+        image_update = {f: sanitize_text(v) for f in ("description", "caption")
+                        if (v := getattr(article.image, f)) is not None and sanitize_text(v) != v}
+        if image_update:
+            update["image"] = article.image.model_copy(update=image_update)
+    if not update:
+        return article, False
+    cleaned_article = article.model_copy(update=update)
+    if not cleaned_article.title.strip() or not cleaned_article.body.strip():
+        raise EnrichmentError("nothing is left of the title or body after removing markup")
+    return cleaned_article, True
 
 
-def count_chars(text: str) -> int:
-    """Visible characters: no whitespace, no Arabic diacritics or tatweel."""
-    return sum(1 for ch in strip_arabic_marks(text) if not ch.isspace())
+def date_reference(article: RawArticle) -> datetime | None:
+    """published_at; else fetched_at only for feeds and APIs, whose entries are fresh.
+    A file read today may be years old: resolving its dates against today would lie."""
+    if article.published_at is not None:
+        return article.published_at
+    if article.source.kind in ("feed", "api"):
+        return article.fetched_at
+    return None
 
 
-def reading_time_seconds(word_count: int, language: str, wpm_table: dict[str, int] | None = None,
-                         default_wpm: int = DEFAULT_WPM) -> int:
-    """Whole seconds to read `word_count` words at the language's reading speed."""
-    table = DEFAULT_READING_WPM if wpm_table is None else wpm_table
-    wpm = table.get(language.split("-")[0].lower(), default_wpm)
-    return math.ceil(word_count * 60 / wpm) if word_count else 0
+@dataclass(frozen=True)
+class _Text:
+    full: str
+    plain: str
 
 
 def enrich(
     article: RawArticle,
+    settings: Settings | None = None,
     *,
     now: datetime | None = None,
-    wpm_table: dict[str, int] | None = None,
-    default_wpm: int = DEFAULT_WPM,
+    dedup: DuplicateIndex | None = None,
 ) -> EnrichedArticle:
-    """The enriched article: raw fields unchanged plus `enrichment`."""
-    full_text = f"{article.title}\n\n{article.body}"
-    language, confidence = detect_language(full_text)
-    script = dominant_script(full_text)
-    words = count_words(full_text)
-    enrichment = Enrichment(
+    """The enriched article: raw fields (sanitised) plus `enrichment`."""
+    s = settings or _DEFAULT_SETTINGS
+    article, sanitized = sanitize_article(article)
+    full = f"{article.title}\n\n{article.body}"
+    plain = strip_arabic_marks(full)
+
+    script = dominant_script(plain)
+    language, confidence = detect_language(plain, script)
+    declared = primary_subtag(article.language)
+
+    tokens = tokenize_plain(plain)
+    plain_title = strip_arabic_marks(article.title)
+    title_tokens = len(tokenize_plain(plain_title).folded)
+    words = count_words(tokens.surface)
+
+    gazetteer = default_gazetteer()
+    mentions = gazetteer.find(tokens)
+    agencies = group(mentions, _AGENCIES)
+    if article.attribution:
+        agencies += group(gazetteer.find(tokenize(article.attribution)), _AGENCIES)
+
+    duplicate = None
+    if dedup is not None and (sig := signature(tokens.folded)) is not None:
+        duplicate = dedup.check_and_add(article.id, sig)
+
+    # The matching form is the folded words joined by single spaces: what search and
+    # matching want (no case, marks, letter variants or punctuation), at no extra cost.
+    normalized_title = " ".join(tokens.folded[:title_tokens])
+    normalized_body = " ".join(tokens.folded[title_tokens:])
+    dates = extract_dates(full, reference=date_reference(article), language=language)
+    enrichment = Enrichment.model_construct(
         language=language,
         language_confidence=confidence,
         declared_language=article.language,
+        language_mismatch=bool(declared and language != "und" and declared != language),
         script=script,
         direction=direction(script),
         word_count=words,
-        char_count=count_chars(article.body),
+        sentence_count=count_sentences(article.body),
         paragraph_count=count_paragraphs(article.body),
-        reading_time_seconds=reading_time_seconds(words, language, wpm_table, default_wpm),
-        content_hash=content_hash(title=article.title, body=article.body),
+        char_count=count_chars(plain) - count_chars(plain_title),
+        reading_time_seconds=reading_time_seconds(words, language, s.reading_wpm, s.default_wpm),
+        normalized_title=normalized_title,
+        normalized_body=normalized_body if s.include_normalized_body else None,
+        content_hash=content_hash_of(normalized_title, normalized_body),
+        keywords=[Keyword.model_construct(term=k.term, score=k.score, count=k.count)
+                  for k in extract_keywords(tokens, title_tokens, language)],
+        places=_refs(group(mentions, PLACE_KINDS)),
+        organizations=_refs(group(mentions, _ORGS)),
+        people=_refs(group(mentions, _PEOPLE)),
+        dates=_dates(dates),
+        agencies=list(dict.fromkeys(a.entity.name for a in agencies)),
+        duplicate_of=duplicate.duplicate_of if duplicate else None,
+        similarity=duplicate.similarity if duplicate else None,
+        sanitized=sanitized,
         processed_at=now or utc_now(),
         pipeline_version=PIPELINE_VERSION,
     )
     return EnrichedArticle.model_construct(**dict(article), enrichment=enrichment)
+
+
+def _refs(counts) -> list[EntityRef]:
+    return [EntityRef.model_construct(id=c.entity.id, name=c.entity.name, kind=c.entity.kind,
+                                      country=c.entity.country, count=c.count, adjective_count=c.adjective_count)
+            for c in counts]
+
+
+def _dates(mentions) -> list[DateRef]:
+    seen: set[str] = set()
+    out = []
+    for m in mentions:
+        if m.value not in seen:
+            seen.add(m.value)
+            out.append(DateRef.model_construct(text=m.text, value=m.value, resolved=m.resolved, kind=m.kind))
+    return out

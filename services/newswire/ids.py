@@ -46,5 +46,9 @@ def article_id(*, title: str, body: str, url: str | None = None) -> str:
 
 def content_hash(*, title: str, body: str) -> str:
     """Full SHA-256 over normalised title and body, prefixed with the algorithm."""
-    digest = hashlib.sha256(("\n".join((normalize(title), normalize(body)))).encode("utf-8"))
-    return "sha256:" + digest.hexdigest()
+    return content_hash_of(normalize(title), normalize(body))
+
+
+def content_hash_of(normalized_title: str, normalized_body: str) -> str:
+    """The same, for text already normalised (the enricher normalises once)."""
+    return "sha256:" + hashlib.sha256(f"{normalized_title}\n{normalized_body}".encode("utf-8")).hexdigest()

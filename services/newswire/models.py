@@ -87,6 +87,40 @@ class RawArticle(BaseModel):
     fetched_at: AwareDatetime
 
 
+class Keyword(BaseModel):
+    """A top term or two-word phrase, as written in the article."""
+
+    model_config = _STRICT
+
+    term: str
+    score: float = Field(ge=0.0, le=1.0, description="Relative to the best keyword (1.0).")
+    count: int = Field(ge=1)
+
+
+class EntityRef(BaseModel):
+    """A place, organisation or person resolved to one canonical gazetteer entity."""
+
+    model_config = _STRICT
+
+    id: str = Field(description="Stable id: ISO 3166-1 alpha-2 for countries, else `city:`, `region:`, `org:`, `person:` slugs.")
+    name: str = Field(description="Canonical English name.")
+    kind: Literal["country", "city", "region", "organization", "person"]
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 of the country it lies in or belongs to.")
+    count: int = Field(ge=0, description="Mentions by name in title and body.")
+    adjective_count: int = Field(default=0, ge=0, description="Mentions by nationality adjective (\"الروسي\", \"Russian\"); countries only.")
+
+
+class DateRef(BaseModel):
+    """A date mentioned in the text."""
+
+    model_config = _STRICT
+
+    text: str = Field(description="As written.")
+    value: str = Field(description="ISO 8601: YYYY-MM-DD when resolved, --MM-DD when the year is unknown.")
+    resolved: bool
+    kind: Literal["absolute", "relative"]
+
+
 class Enrichment(BaseModel):
     """Metadata computed by the consumer."""
 
@@ -95,13 +129,26 @@ class Enrichment(BaseModel):
     language: str = Field(description="Detected ISO 639 code, `und` when undetermined.")
     language_confidence: float = Field(ge=0.0, le=1.0)
     declared_language: str | None = Field(default=None, description="The source's own `language`, for comparison.")
+    language_mismatch: bool = Field(default=False, description="True when the declared language differs from the detected one.")
     script: str = Field(pattern=r"^[A-Z][a-z]{3}$", description="ISO 15924 code of the dominant script.")
     direction: Literal["rtl", "ltr"]
     word_count: int = Field(ge=0)
-    char_count: int = Field(ge=0, description="Characters of the body, excluding whitespace and Arabic diacritics.")
+    sentence_count: int = Field(default=0, ge=0)
     paragraph_count: int = Field(ge=0)
+    char_count: int = Field(ge=0, description="Characters of the body, excluding whitespace and Arabic diacritics.")
     reading_time_seconds: int = Field(ge=0)
+    normalized_title: str = Field(default="", description="Matching form of the title (see README: normalisation).")
+    normalized_body: str | None = Field(default=None, description="Matching form of the body; null when disabled.")
     content_hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$", description="Over normalised title and body.")
+    keywords: list[Keyword] = []
+    places: list[EntityRef] = []
+    organizations: list[EntityRef] = []
+    people: list[EntityRef] = []
+    dates: list[DateRef] = []
+    agencies: list[str] = Field(default=[], description="Canonical names of wire agencies named in the text or credit line.")
+    duplicate_of: str | None = Field(default=None, description="Id of the first-seen article this one nearly duplicates.")
+    similarity: float | None = Field(default=None, ge=0.0, le=1.0, description="Estimated Jaccard similarity to `duplicate_of`.")
+    sanitized: bool = Field(default=False, description="True when markup or script URLs were removed from text fields.")
     processed_at: AwareDatetime
     pipeline_version: str
 

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from newswire.enrich import enrich
+from newswire.enrich import EnrichmentError, enrich
+from newswire.enrichers.dedup import DuplicateIndex, MemoryIndex, RedisIndex
 from newswire.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, utc_now
 from newswire.settings import Settings
 
@@ -50,7 +51,17 @@ def _validation_failure(exc: ValidationError) -> Failure:
     return Failure("validate", "ValidationError", f"{exc.error_count()} validation error(s): {summary}", details)
 
 
-def process(value: bytes | None, settings: Settings, *, now: datetime | None = None) -> Result:
+def make_dedup_index(settings: Settings) -> DuplicateIndex | None:
+    """The near-duplicate index the settings ask for (None when switched off)."""
+    if settings.dedup_backend == "off":
+        return None
+    if settings.dedup_backend == "redis":
+        return RedisIndex(settings.redis_url, settings.dedup_threshold, settings.dedup_window_seconds)
+    return MemoryIndex(settings.dedup_threshold, settings.dedup_window_seconds, settings.dedup_max_entries)
+
+
+def process(value: bytes | None, settings: Settings, *, now: datetime | None = None,
+            dedup: DuplicateIndex | None = None) -> Result:
     """Decode, validate and enrich one raw message value."""
     result = Result()
     start = time.perf_counter()
@@ -76,7 +87,10 @@ def process(value: bytes | None, settings: Settings, *, now: datetime | None = N
     validated = time.perf_counter()
     result.timings["validate"] = validated - decoded
     try:
-        result.article = enrich(raw, now=now, wpm_table=settings.reading_wpm, default_wpm=settings.default_wpm)
+        result.article = enrich(raw, settings, now=now, dedup=dedup)
+    except EnrichmentError as exc:
+        result.failure = Failure("enrich", "EnrichmentError", str(exc))
+        return result
     except Exception as exc:  # noqa: BLE001 - an enricher bug must dead-letter, not crash the consumer
         result.failure = Failure("enrich", type(exc).__name__, str(exc)[:1000])
         return result

@@ -50,20 +50,36 @@ def char_script(ch: str) -> str | None:
     return None
 
 
+class _ScriptTable(dict):  # type: ignore[type-arg]
+    """str.translate table: code point -> one-letter script tag, or None to drop
+    non-letters. Filled lazily, so it holds only characters actually seen."""
+
+    def __missing__(self, cp: int) -> str | None:
+        ch = chr(cp)
+        script = char_script(ch) if ch.isalpha() else None
+        tag = _TAGS.setdefault(script, chr(0x41 + len(_TAGS))) if script else None
+        self[cp] = tag
+        return tag
+
+
+_TAGS: dict[str, str] = {}
+_TABLE = _ScriptTable()
+# Enough letters to know the script; the rest of a long article changes nothing.
+_SAMPLE_CHARS = 800
+
+
 def dominant_script(text: str) -> str:
     """The script most letters are written in. Japanese mixes kana and kanji: `Jpan`;
     Korean mixes Hangul and Hanja: `Kore`. `Zyyy` (common) when there are no letters."""
-    counts: Counter[str] = Counter()
-    for ch in text:
-        if ch.isalpha():
-            script = char_script(ch)
-            if script:
-                counts[script] += 1
-    if not counts:
+    tags = Counter(text[:_SAMPLE_CHARS].translate(_TABLE))
+    if not tags:
         return "Zyyy"
-    if counts["Hira"] + counts["Kana"] > 0.05 * sum(counts.values()):
+    by_tag = {tag: script for script, tag in _TAGS.items()}
+    counts = Counter({by_tag[tag]: n for tag, n in tags.items()})
+    total = sum(counts.values())
+    if counts["Hira"] + counts["Kana"] > 0.05 * total:
         return "Jpan"
-    if counts["Hang"] > 0.3 * sum(counts.values()):
+    if counts["Hang"] > 0.3 * total:
         return "Kore"
     return counts.most_common(1)[0][0]
 

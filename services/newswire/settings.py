@@ -67,6 +67,16 @@ class Settings(BaseSettings):
             raise ValueError("words per minute must be positive")
         return {**DEFAULT_READING_WPM, **value}
 
+    # Normalised body in the output (doubles the text on the wire; off to save bytes)
+    include_normalized_body: bool = True
+
+    # Near-duplicates: memory (one process), redis (shared by every consumer), off
+    dedup_backend: Literal["memory", "redis", "off"] = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    dedup_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
+    dedup_window_seconds: int = Field(default=7 * 86400, ge=60)
+    dedup_max_entries: int = Field(default=100_000, ge=100)
+
     # Logs
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"

@@ -33,6 +33,12 @@ def newswire_produce(topics: TopicSet, *inputs: str) -> subprocess.CompletedProc
     )
 
 
+def seed_raw_dict() -> dict:
+    """The seed as a raw-article JSON object, the way `newswire enrich` reads it."""
+    article = seed_raw_dict()
+    return article
+
+
 def headers_of(record) -> dict[str, bytes]:
     return {k: v for k, v in record.headers}
 
@@ -64,9 +70,7 @@ def test_seed_produced_comes_out_enriched(topics: TopicSet, consumer_factory):
 def test_bad_messages_are_dead_lettered_with_their_bytes_and_the_consumer_goes_on(topics: TopicSet, consumer_factory):
     consumer = consumer_factory()
     consumer.wait_ready()
-    good = json.loads(subprocess.run([sys.executable, "-m", "newswire.cli", "enrich", str(SEED)],
-                                     capture_output=True, check=True, cwd=REPO).stdout)
-    good.pop("enrichment")
+    good = seed_raw_dict()
     bad = {
         b"not-json": b"this is not JSON {",
         b"not-utf8": b'{"title": "\xff\xfe caf\xe9"}',
@@ -174,3 +178,25 @@ def test_consumer_without_broker_is_alive_but_not_ready_and_stops_cleanly():
         assert '"event":"connect_failed"' in consumer.logs()
     finally:
         consumer.kill()
+
+
+def test_markup_in_every_text_field_comes_out_sanitised(topics: TopicSet, consumer_factory):
+    consumer = consumer_factory()
+    consumer.wait_ready()
+    article = seed_raw_dict()
+    article.update({
+        "title": "<b>حماس</b> تبحث<script>alert(1)</script> مع موسكو",
+        "body": article["body"] + "\n\n<img src=x onerror=alert(1)>&lt;script&gt;steal()&lt;/script&gt;",
+        "summary": "<a href=\"javascript:alert(1)\">ملخص</a>",
+        "tags": ["<svg onload=alert(1)>غزة"],
+    })
+    produce_raw(topics.bootstrap, topics.raw, [orjson.dumps(article)], keys=[article["id"].encode()])
+    [record] = read_topic(topics.bootstrap, topics.enriched, expected=1)
+    lowered = record.value.decode().lower()
+    for bad in ("<script", "<img", "<svg", "onerror", "onload", "javascript:", "alert(1)", "steal()"):
+        assert bad not in lowered, bad
+    enriched = EnrichedArticle.model_validate_json(record.value)
+    assert enriched.title == "حماس تبحث مع موسكو"
+    assert enriched.summary == "ملخص" and enriched.tags == ["غزة"]
+    assert enriched.enrichment.sanitized is True
+    consumer.stop()

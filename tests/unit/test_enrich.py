@@ -3,9 +3,11 @@ import re
 
 import pytest
 
-from newswire.enrich import count_words, enrich, reading_time_seconds
+from newswire.enrich import enrich
+from newswire.enrichers.counts import count_sentences, count_words, reading_time_seconds
+from newswire.enrichers.tokens import tokenize
 from newswire.ids import content_hash
-from newswire.language import detect_language
+from newswire.enrichers.language import detect_language
 from newswire.models import EnrichedArticle
 from newswire.sources.reader import read_inputs
 from tests.conftest import DATA, SEED
@@ -74,12 +76,14 @@ def test_invisible_characters_do_not_change_the_hash():
     assert content_hash(title="غزة", body="نص\u200f الخبر") == content_hash(title="غزة", body="نص الخبر")
 
 
+from newswire.scripts import dominant_script  # noqa: E402
+
 LANGUAGES = json.loads((DATA / "languages.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
 def test_language_detection_on_own_samples(code):
-    language, confidence = detect_language(LANGUAGES[code])
+    language, confidence = detect_language(LANGUAGES[code], dominant_script(LANGUAGES[code]))
     assert language == code
     assert confidence > 0.5
 
@@ -103,13 +107,43 @@ def test_scripts_and_directions():
 
 
 def test_nothing_to_detect():
-    assert detect_language("12345 — !!!") == ("und", 0.0)
+    assert detect_language("12345 — !!!", "Zyyy") == ("und", 0.0)
+
+
+def words(text: str) -> int:
+    return count_words(tokenize(text).surface)
 
 
 def test_word_counts():
-    assert count_words("") == 0
-    assert count_words("l'État well-known 3.5 percent") == 3 + 1
-    assert count_words("中欧贸易") == 4  # CJK: one word per character
+    assert words("") == 0
+    assert words("l'État well-known 3.5 percent") == 3 + 1
+    assert words("中欧贸易") == 4  # CJK: one word per character
+    assert words("中欧贸易额增长6.8%") == 7 + 1
+
+
+def test_sentence_counts():
+    assert count_sentences("One. Two! Three?\n\nFour") == 4
+    assert count_sentences("قال البيان إن الجانبين بحثا التطورات. وأضاف أن الحركة مستعدة؟") == 2
+    assert count_sentences("第一句。第二句！") == 2
+
+
+def test_mixed_text_keeps_the_main_language():
+    text = ("قال المتحدث إن شركة Microsoft و Google و Amazon ستشارك في مؤتمر Web Summit في Lisbon، "
+            "وأضاف أن الاجتماع سيبحث قضايا الذكاء الاصطناعي والأمن السيبراني في المنطقة العربية.")
+    from newswire.scripts import dominant_script
+
+    assert detect_language(text, dominant_script(text))[0] == "ar"
+
+
+def test_short_text_is_undetermined_rather_than_a_guess():
+    assert detect_language("ok", "Latn")[0] == "und"
+
+
+def test_declared_language_disagreement_is_visible():
+    article = seed_article().model_copy(update={"language": "en"})
+    e = enrich(article).enrichment
+    assert (e.declared_language, e.language, e.language_mismatch) == ("en", "ar", True)
+    assert enrich(seed_article().model_copy(update={"language": "ar-EG"})).enrichment.language_mismatch is False
 
 
 def test_reading_time_uses_language_speed_and_is_configurable():

@@ -1,0 +1,229 @@
+"""Near-duplicate detection: MinHash signatures over word shingles, banded LSH.
+
+Signature: one-permutation MinHash (Li, Owen & Zhang 2012) with rotation densification
+(Shrivastava 2017) over 3-word shingles of the folded tokens: one hash per shingle
+instead of one per shingle *and* permutation, so it costs tens of microseconds per
+article in pure Python. Folded tokens make a copy with added diacritics, tatweel or
+other hamza forms identical to the original.
+
+Index: 32 bands of 4 rows (candidate threshold about 0.42), then the estimated Jaccard
+similarity must reach `threshold` (default 0.5). An article is a duplicate of the
+first-seen article it resembles (the lowest sequence number), and a copy of a copy
+points at the original. Two backends share that logic:
+
+- `MemoryIndex`: one process; bounded by entries and by a time window.
+- `RedisIndex`: several consumers share one Redis; insert-and-query is one Lua script,
+  so of two copies processed at once exactly one is first. Keys expire after the window.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from newswire.enrichers.tokens import WORD_CACHE_SIZE
+
+NUM_BINS = 128
+BANDS, ROWS = 32, 4
+SHINGLE = 3
+_BIN_MASK = NUM_BINS - 1
+_EMPTY = (1 << 64) - 1
+_MASK = (1 << 64) - 1
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _token_id(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8"))
+
+
+def signature(folded: list[str]) -> tuple[int, ...] | None:
+    """MinHash signature of the token sequence, or None when it is too short to judge."""
+    if len(folded) < SHINGLE + 5:
+        return None
+    ids = [_token_id(t) for t in folded]
+    # hash() of a tuple of ints is deterministic across processes (no str randomisation).
+    mins = [_EMPTY] * NUM_BINS
+    for shingle in set(zip(ids, ids[1:], ids[2:])):
+        h = hash(shingle) & _MASK
+        b = h & _BIN_MASK
+        v = h >> 7
+        if v < mins[b]:
+            mins[b] = v
+    # Densify: an empty bin borrows from the next filled bin, offset by the distance,
+    # so two documents fill the same empty bins the same way.
+    if _EMPTY in mins:
+        original = list(mins)
+        for i in range(NUM_BINS):
+            if original[i] == _EMPTY:
+                d = 1
+                while original[(i + d) % NUM_BINS] == _EMPTY:
+                    d += 1
+                mins[i] = (original[(i + d) % NUM_BINS] + d * 0x9E3779B97F4A7C15) & _MASK
+    return tuple(mins)
+
+
+def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    return sum(x == y for x, y in zip(a, b)) / NUM_BINS
+
+
+def band_keys(sig: tuple[int, ...]) -> list[str]:
+    return [f"{band}:{hash(sig[band * ROWS:(band + 1) * ROWS]) & _MASK:x}" for band in range(BANDS)]
+
+
+def pack(sig: tuple[int, ...]) -> bytes:
+    return array("Q", sig).tobytes()
+
+
+def unpack(data: bytes) -> tuple[int, ...]:
+    values = array("Q")
+    values.frombytes(data)
+    return tuple(values)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    seq: int
+    root: str | None
+    signature: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    duplicate_of: str
+    similarity: float
+
+
+def decide(own_seq: int, candidates: list[Candidate], sig: tuple[int, ...], threshold: float) -> Duplicate | None:
+    """The earliest-seen similar article (its original, if it is itself a copy)."""
+    best: tuple[int, float, Candidate] | None = None
+    for c in candidates:
+        if c.seq >= own_seq:
+            continue  # seen after us: we are its original, not its copy
+        sim = similarity(sig, c.signature)
+        if sim >= threshold and (best is None or (c.seq, -sim) < (best[0], -best[1])):
+            best = (c.seq, sim, c)
+    if best is None:
+        return None
+    return Duplicate(best[2].root or best[2].id, round(best[1], 4))
+
+
+class DuplicateIndex(Protocol):
+    def check_and_add(self, article_id: str, sig: tuple[int, ...]) -> Duplicate | None: ...
+
+
+class MemoryIndex:
+    """In-process index, bounded in entries and in time."""
+
+    def __init__(self, threshold: float = 0.5, window_seconds: float = 7 * 86400, max_entries: int = 100_000,
+                 clock=time.monotonic) -> None:
+        self.threshold = threshold
+        self.window = window_seconds
+        self.max_entries = max_entries
+        self._clock = clock
+        self._seq = 0
+        # id -> (seq, signature, root, added_at, band keys), oldest first
+        self._entries: OrderedDict[str, tuple[int, tuple[int, ...], str | None, float, list[str]]] = OrderedDict()
+        self._bands: dict[str, set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _evict(self) -> None:
+        cutoff = self._clock() - self.window
+        while self._entries:
+            oldest_id, entry = next(iter(self._entries.items()))
+            if len(self._entries) < self.max_entries and entry[3] >= cutoff:  # room for one more
+                break
+            self._entries.popitem(last=False)
+            for key in entry[4]:
+                members = self._bands.get(key)
+                if members is not None:
+                    members.discard(oldest_id)
+                    if not members:
+                        del self._bands[key]
+
+    def check_and_add(self, article_id: str, sig: tuple[int, ...]) -> Duplicate | None:
+        self._evict()
+        keys = band_keys(sig)
+        existing = self._entries.get(article_id)
+        if existing is None:
+            self._seq += 1
+            own_seq, root = self._seq, None
+        else:
+            own_seq, root = existing[0], existing[2]
+        ids = {m for key in keys for m in self._bands.get(key, ()) if m != article_id}
+        candidates = [Candidate(m, self._entries[m][0], self._entries[m][2], self._entries[m][1]) for m in ids]
+        result = decide(own_seq, candidates, sig, self.threshold)
+        if existing is None:
+            self._entries[article_id] = (own_seq, sig, result.duplicate_of if result else None, self._clock(), keys)
+            for key in keys:
+                self._bands.setdefault(key, set()).add(article_id)
+        return result
+
+
+# Insert-and-query in one atomic step. ARGV: prefix, id, packed signature, ttl, band keys...
+_LUA = """
+local p, id, ttl = ARGV[1], ARGV[2], tonumber(ARGV[4])
+local skey = p .. 's:' .. id
+local seq = redis.call('HGET', skey, 'seq')
+if not seq then
+  seq = redis.call('INCR', p .. 'seq')
+  redis.call('HSET', skey, 'seq', seq, 'sig', ARGV[3])
+end
+redis.call('EXPIRE', skey, ttl)
+local seen = {}
+local out = {tostring(seq)}
+for i = 5, #ARGV do
+  local bkey = p .. 'b:' .. ARGV[i]
+  for _, m in ipairs(redis.call('SMEMBERS', bkey)) do
+    if m ~= id and not seen[m] then
+      seen[m] = true
+      local v = redis.call('HMGET', p .. 's:' .. m, 'seq', 'sig', 'root')
+      if v[1] then
+        table.insert(out, m); table.insert(out, v[1]); table.insert(out, v[2]); table.insert(out, v[3] or '')
+      end
+    end
+  end
+  redis.call('SADD', bkey, id)
+  redis.call('EXPIRE', bkey, ttl)
+end
+return out
+"""
+
+
+class RedisIndex:
+    """Index shared by every consumer through one Redis (the `redis` extra).
+
+    Limits: one Redis node (the script touches keys it computes, which Redis Cluster
+    does not allow); memory is about 1.2 KB per article for the window, so set Redis
+    `maxmemory` with `volatile-ttl` for a hard bound."""
+
+    def __init__(self, url: str, threshold: float = 0.5, window_seconds: int = 7 * 86400,
+                 prefix: str = "newswire:dedup:") -> None:
+        import redis  # optional dependency: pip install 'newswire[redis]'
+
+        self.threshold = threshold
+        self.window = int(window_seconds)
+        self.prefix = prefix
+        self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self._script = self._redis.register_script(_LUA)
+
+    def ping(self) -> bool:
+        return bool(self._redis.ping())
+
+    def check_and_add(self, article_id: str, sig: tuple[int, ...]) -> Duplicate | None:
+        reply = self._script(args=[self.prefix, article_id, pack(sig), self.window, *band_keys(sig)])
+        own_seq = int(reply[0])
+        candidates = [
+            Candidate(reply[i].decode(), int(reply[i + 1]), reply[i + 3].decode() or None, unpack(reply[i + 2]))
+            for i in range(1, len(reply), 4)
+        ]
+        result = decide(own_seq, candidates, sig, self.threshold)
+        if result is not None:
+            self._redis.hset(f"{self.prefix}s:{article_id}", "root", result.duplicate_of)
+        return result
