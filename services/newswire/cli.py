@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     consume.add_argument("--partitions", type=int, help="partitions for topics it creates (NEWSWIRE_PARTITIONS)")
     consume.add_argument("--replication-factor", type=int, help="replication factor for topics it creates (NEWSWIRE_REPLICATION_FACTOR)")
     consume.add_argument("--max-poll-records", type=int, help="largest batch (NEWSWIRE_MAX_POLL_RECORDS)")
+    consume.add_argument("--exactly-once", action="store_const", const=True, default=None,
+                         help="commit outputs and offsets in one Kafka transaction per batch (NEWSWIRE_EXACTLY_ONCE)")
 
     produce = sub.add_parser("produce", help="publish articles from files, folders or feed URLs to articles.raw")
     produce.add_argument("inputs", nargs="+", metavar="PATH_OR_URL",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from newswire.kafka_io import (
     headers,
     make_consumer,
     make_producer,
+    topic_max_bytes,
 )
 from newswire.models import DEAD_LETTER_SCHEMA, ENRICHED_SCHEMA
 from newswire.pipeline import Failure, dead_letter, make_dedup_index, process, to_json
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 
 SERVICE = "consumer"
 _RETRY_BACKOFF_MAX_SECONDS = 30.0
+# How often lag is measured; the same broker round trip tells whether Kafka answers.
+_CHECK_INTERVAL_SECONDS = 5.0
 
 
 @dataclass
@@ -60,6 +64,8 @@ class _Listener(ConsumerRebalanceListener):
         # there is nothing in flight to commit here.
         if not revoked:
             return
+        for tp in revoked:
+            self.service.forget(tp)
         m.REBALANCES.labels(event="revoked").inc()
         log.info("partitions revoked", extra={"event": "revoked", "partitions": sorted(p.partition for p in revoked)})
 
@@ -74,7 +80,14 @@ class ConsumerService:
         self.settings = settings
         self.health = health
         self.joined = threading.Event()
+        self.broker_ok = True
         self._backoff = 0.0
+        self._next_offset: dict[TopicPartition, int] = {}
+        self._last_check = 0.0
+        # Exactly-once: records whose enriched write the broker refused for good; on the
+        # retry of their batch they go to the DLQ instead (stage `produce`).
+        self._refused: dict[tuple[TopicPartition, int], Failure] = {}
+        self._enriched_max_bytes: int | None = None
         self.dedup = make_dedup_index(settings)
 
     def run(self, stop: threading.Event) -> None:
@@ -90,9 +103,13 @@ class ConsumerService:
             log.info("consuming", extra={"event": "start", "topic": s.raw_topic, "group": s.group_id})
             while not stop.is_set():
                 records = consumer.poll(timeout_ms=500)
-                self.health.set_ready(self.joined.is_set())
-                if records:
-                    self._handle_batch(consumer, producer, records)
+                if time.monotonic() - self._last_check >= _CHECK_INTERVAL_SECONDS:
+                    self._check(consumer)
+                self.health.set_ready(self.joined.is_set() and self.broker_ok)
+                if records and self.settings.exactly_once:
+                    producer = self._handle_batch_transactional(consumer, producer, records)
+                elif records:
+                    producer = self._handle_batch(consumer, producer, records)
                 if self._backoff:
                     stop.wait(self._backoff)
         finally:
@@ -113,8 +130,11 @@ class ConsumerService:
             producer = None
             try:
                 ensure_topics(s, [s.raw_topic, s.enriched_topic, s.dlq_topic])
-                producer = make_producer(s)
-                return producer, make_consumer(s)
+                self._enriched_max_bytes = topic_max_bytes(s, s.enriched_topic)
+                producer = self._make_producer()
+                # Exactly-once readers must not see aborted transactions upstream either.
+                isolation = {"isolation_level": "read_committed"} if s.exactly_once else {}
+                return producer, make_consumer(s, **isolation)
             except BrokerUnavailable as exc:
                 if producer is not None:
                     producer.close(timeout=1)
@@ -124,47 +144,147 @@ class ConsumerService:
                 backoff = min(backoff * 2, _RETRY_BACKOFF_MAX_SECONDS)
         return None
 
+    def _make_producer(self) -> KafkaProducer:
+        if not self.settings.exactly_once:
+            return make_producer(self.settings)
+        # Unique per process: KIP-447 fencing goes by consumer-group generation, not by id.
+        transactional_id = f"{self.settings.transactional_id_prefix}-{self.settings.group_id}-{uuid.uuid4().hex[:12]}"
+        producer = make_producer(self.settings, transactional_id=transactional_id)
+        producer.init_transactions()
+        return producer
+
+    def forget(self, tp: TopicPartition) -> None:
+        """A partition left us: drop its per-partition series."""
+        self._next_offset.pop(tp, None)
+        for gauge in (m.CONSUMER_LAG, m.COMMITTED_OFFSET):
+            try:
+                gauge.remove(tp.topic, str(tp.partition))
+            except KeyError:
+                pass
+
+    def _check(self, consumer: KafkaConsumer) -> None:
+        """Measure lag per assigned partition; a broker that does not answer means not ready."""
+        self._last_check = time.monotonic()
+        assigned = list(consumer.assignment())
+        if not assigned:
+            return
+        try:
+            ends = consumer.end_offsets(assigned, timeout_ms=3000)
+            for tp in assigned:
+                if tp not in self._next_offset:
+                    committed = consumer.committed(tp, timeout_ms=3000)
+                    self._next_offset[tp] = committed if committed is not None else 0
+        except KafkaError as exc:
+            if self.broker_ok:
+                log.warning("broker not answering", extra={"event": "broker_unavailable", "error_type": type(exc).__name__})
+            self.broker_ok = False
+            return
+        if not self.broker_ok:
+            log.info("broker answering again", extra={"event": "broker_available"})
+        self.broker_ok = True
+        for tp in assigned:
+            end = ends.get(tp)
+            if end is not None:
+                m.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(end - self._next_offset[tp], 0))
+
     # -- one batch -------------------------------------------------------------
 
-    def _handle_batch(self, consumer: KafkaConsumer, producer: KafkaProducer, records: dict[TopicPartition, list[Any]]) -> None:
+    def _handle_batch(self, consumer: KafkaConsumer, producer: KafkaProducer,
+                      records: dict[TopicPartition, list[Any]]) -> KafkaProducer:
+        """At-least-once: write everything, wait for every acknowledgement, commit up to
+        the first unacknowledged message of each partition, rewind there. Returns the
+        producer to use next."""
         started = time.perf_counter()
         pending: list[_Pending] = []
-        count = 0
         for tp, batch in records.items():
             for record in batch:
-                count += 1
                 m.MESSAGES_CONSUMED.labels(topic=tp.topic).inc()
                 pending.append(self._send_result(producer, tp, record))
-        m.BATCH_SIZE.observe(count)
+        m.BATCH_SIZE.observe(len(pending))
+        m.IN_FLIGHT.set(len(pending))
 
         producer.flush(timeout=self.settings.shutdown_timeout_seconds)
         first_failed: dict[TopicPartition, int] = {}
         for item in pending:
             if item.tp in first_failed:
                 continue  # redone after the rewind below, in order
-            if not self._settle(producer, item):
+            if self._wait(item) is None:
+                self._count_delivered(item)
+            else:
                 first_failed[item.tp] = item.record.offset
-
+        m.IN_FLIGHT.set(0)
         self._commit(consumer, records, first_failed)
         if first_failed:
+            refused = self._note_refusal(pending)
+            if refused:
+                producer = self._replace_producer(producer)
+            m.RETRIES.inc(len(first_failed))
             for tp, offset in first_failed.items():
                 consumer.seek(tp, offset)
-            self._backoff = min(max(self._backoff * 2, 0.5), _RETRY_BACKOFF_MAX_SECONDS)
+            # A refusal is retried at once (its message now goes to the DLQ); an outage backs off.
+            self._backoff = 0.0 if refused else min(max(self._backoff * 2, 0.5), _RETRY_BACKOFF_MAX_SECONDS)
             log.warning("writes failed; partitions rewound", extra={
                 "event": "rewind", "partitions": {str(tp.partition): off for tp, off in first_failed.items()},
                 "backoff_seconds": self._backoff})
         else:
             self._backoff = 0.0
         m.BATCH_DURATION.observe(time.perf_counter() - started)
+        return producer
+
+    def _wait(self, item: _Pending) -> BaseException | None:
+        """None once the write is acknowledged, else why not."""
+        try:
+            item.future.get(timeout=self.settings.shutdown_timeout_seconds)
+            return None
+        except Exception as exc:  # noqa: BLE001 - KafkaError or a timeout: not acknowledged
+            m.PRODUCE_ERRORS.labels(topic=item.topic).inc()
+            log.warning("write failed", extra={
+                "event": "produce_error", "topic": item.topic, "error_type": type(exc).__name__,
+                "retriable": getattr(exc, "retriable", True), "partition": item.tp.partition,
+                "offset": item.record.offset})
+            return exc
+
+    def _note_refusal(self, pending: list[_Pending]) -> bool:
+        """If the broker refused an enriched write for good, remember that message so its
+        retry becomes a dead letter (stage `produce`). Only the first failure in send order
+        is trusted: after a permanent error kafka-python's idempotent producer fails every
+        later send with the same error, so the producer is replaced as well."""
+        for item in pending:
+            if item.future.is_done and item.future.failed():
+                error = item.future.exception
+                if item.failure is None and not getattr(error, "retriable", True):
+                    self._refused[(item.tp, item.record.offset)] = Failure(
+                        "produce", type(error).__name__, f"{item.topic} refused the enriched article: {error}"[:1000])
+                    return True
+                return False
+        return False
+
+    def _replace_producer(self, producer: KafkaProducer) -> KafkaProducer:
+        try:
+            producer.close(timeout=1)
+        except Exception:  # noqa: BLE001 - it is being thrown away
+            pass
+        return self._make_producer()
 
     def _send_result(self, producer: KafkaProducer, tp: TopicPartition, record: Any) -> _Pending:
+        refused = self._refused.pop((tp, record.offset), None)
+        if refused is not None:  # its enriched write was refused for good last time
+            return self._send_dead_letter(producer, tp, record, refused)
         result = process(record.value, self.settings, dedup=self.dedup)
         for stage, seconds in result.timings.items():
             m.STAGE_DURATION.labels(stage=stage).observe(seconds)
         if result.article is not None:
             article = result.article
+            value = to_json(article)
+            if self._enriched_max_bytes is not None and len(value) > self._enriched_max_bytes:
+                # Refused before sending: a refused send poisons kafka-python's idempotent
+                # and transactional producers for every later send.
+                failure = Failure("produce", "MessageSizeTooLargeError",
+                                  f"enriched article is {len(value)} bytes; {self.settings.enriched_topic} "
+                                  f"accepts {self._enriched_max_bytes}")
+                return self._send_dead_letter(producer, tp, record, failure)
             future = self._timed_send(producer, self.settings.enriched_topic, article.id.encode(),
-                                      to_json(article), headers(ENRICHED_SCHEMA))
+                                      value, headers(ENRICHED_SCHEMA))
             return _Pending(tp, record, future, self.settings.enriched_topic, None, article.enrichment.language)
         assert result.failure is not None
         return self._send_dead_letter(producer, tp, record, result.failure)
@@ -190,34 +310,72 @@ class ConsumerService:
         future.add_callback(lambda _meta: m.STAGE_DURATION.labels(stage="produce").observe(time.perf_counter() - sent))
         return future
 
-    def _settle(self, producer: KafkaProducer, item: _Pending) -> bool:
-        """True once the message's output is acknowledged. A permanent refusal of an
-        enriched write becomes a dead letter (stage `produce`); anything else is a failure
-        the batch will retry."""
-        try:
-            item.future.get(timeout=self.settings.shutdown_timeout_seconds)
-        except KafkaError as exc:
-            m.PRODUCE_ERRORS.labels(topic=item.topic).inc()
-            log.warning("write failed", extra={"event": "produce_error", "topic": item.topic,
-                                                "error_type": type(exc).__name__, "retriable": exc.retriable,
-                                                "partition": item.tp.partition, "offset": item.record.offset})
-            if item.failure is None and not exc.retriable:
-                failure = Failure("produce", type(exc).__name__, f"{item.topic} refused the enriched article: {exc}"[:1000])
-                retry = self._send_dead_letter(producer, item.tp, item.record, failure)
-                producer.flush(timeout=self.settings.shutdown_timeout_seconds)
-                return self._settle(producer, retry)
-            return False
-        except Exception as exc:  # noqa: BLE001 - e.g. a future that timed out; retry the batch
-            m.PRODUCE_ERRORS.labels(topic=item.topic).inc()
-            log.warning("write not acknowledged", extra={"event": "produce_error", "topic": item.topic, "error_type": type(exc).__name__})
-            return False
+    @staticmethod
+    def _count_delivered(item: _Pending) -> None:
         m.MESSAGES_PRODUCED.labels(topic=item.topic).inc()
         m.LAST_PROCESSED.set_to_current_time()
         if item.failure is None:
             m.ARTICLES_ENRICHED.labels(language=m.language_label(item.language or "und")).inc()
+            if item.record.timestamp and item.record.timestamp > 0:
+                m.END_TO_END.observe(max(time.time() - item.record.timestamp / 1000, 0.0))
         else:
             m.DEAD_LETTERS.labels(stage=item.failure.stage, error_type=item.failure.type).inc()
-        return True
+
+    def _handle_batch_transactional(self, consumer: KafkaConsumer, producer: KafkaProducer,
+                                    records: dict[TopicPartition, list[Any]]) -> KafkaProducer:
+        """One transaction: every output of the batch and the batch's offsets commit
+        together or not at all. Returns the producer to use next (a fenced one is replaced)."""
+        started = time.perf_counter()
+        offsets = {tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1) for tp, batch in records.items()}
+        pending: list[_Pending] = []
+        try:
+            producer.begin_transaction()
+            for tp, batch in records.items():
+                for record in batch:
+                    m.MESSAGES_CONSUMED.labels(topic=tp.topic).inc()
+                    pending.append(self._send_result(producer, tp, record))
+            m.BATCH_SIZE.observe(len(pending))
+            m.IN_FLIGHT.set(len(pending))
+            producer.flush(timeout=self.settings.shutdown_timeout_seconds)
+            for item in pending:
+                item.future.get(timeout=self.settings.shutdown_timeout_seconds)
+            producer.send_offsets_to_transaction(offsets, consumer.group_metadata())
+            producer.commit_transaction()
+        except Exception as exc:  # noqa: BLE001 - any failure aborts the whole batch
+            producer = self._abort(producer, pending, exc)
+            for tp, batch in records.items():
+                consumer.seek(tp, batch[0].offset)
+            m.RETRIES.inc(len(records))
+            self._backoff = min(max(self._backoff * 2, 0.5), _RETRY_BACKOFF_MAX_SECONDS)
+            return producer
+        finally:
+            m.IN_FLIGHT.set(0)
+            m.BATCH_DURATION.observe(time.perf_counter() - started)
+        self._backoff = 0.0
+        m.COMMITS.labels(result="ok").inc()
+        for item in pending:
+            self._count_delivered(item)
+        for tp, meta in offsets.items():
+            self._next_offset[tp] = meta.offset
+            m.COMMITTED_OFFSET.labels(tp.topic, str(tp.partition)).set(meta.offset)
+        return producer
+
+    def _abort(self, producer: KafkaProducer, pending: list[_Pending], exc: BaseException) -> KafkaProducer:
+        """Abort the open transaction; remember enriched writes refused for good so the
+        retry dead-letters them; replace a producer that can no longer be used."""
+        m.COMMITS.labels(result="aborted").inc()
+        for item in pending:
+            if item.future.is_done and item.future.failed():
+                m.PRODUCE_ERRORS.labels(topic=item.topic).inc()
+        refused = self._note_refusal(pending)
+        log.warning("transaction aborted; batch will be retried", extra={
+            "event": "transaction_aborted", "error_type": type(exc).__name__, "messages": len(pending)})
+        try:
+            producer.abort_transaction()
+        except Exception as abort_exc:  # noqa: BLE001 - fenced or fatal: start a new producer
+            log.warning("producer replaced", extra={"event": "producer_replaced", "error_type": type(abort_exc).__name__})
+            return self._replace_producer(producer)
+        return self._replace_producer(producer) if refused else producer
 
     def _commit(self, consumer: KafkaConsumer, records: dict[TopicPartition, list[Any]],
                 first_failed: dict[TopicPartition, int]) -> None:
@@ -231,6 +389,9 @@ class ConsumerService:
         try:
             consumer.commit(offsets)
             m.COMMITS.labels(result="ok").inc()
+            for tp, meta in offsets.items():
+                self._next_offset[tp] = meta.offset
+                m.COMMITTED_OFFSET.labels(tp.topic, str(tp.partition)).set(meta.offset)
         except KafkaError as exc:
             # Typically a rebalance took the partitions away: the new owner re-reads from the
             # last commit, which only duplicates (keyed, so harmless) and never loses.

@@ -30,6 +30,12 @@ def headers(schema: str, **extra: str) -> list[tuple[str, bytes]]:
     return out
 
 
+def dlq_max_bytes(settings: Settings) -> int:
+    """A dead letter carries the original (base64 can add a third) plus the error: the
+    DLQ topic and the producer accept that much, so no original is ever too large for it."""
+    return settings.max_message_bytes * 3 // 2 + 256 * 1024
+
+
 def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """Idempotent producer, acks from all in-sync replicas. Raises BrokerUnavailable."""
     conf = {
@@ -37,6 +43,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "acks": "all",
         "enable_idempotence": True,
         "linger_ms": 5,
+        "max_request_size": max(1_048_576, dlq_max_bytes(settings)),
         "max_block_ms": int(settings.connect_timeout_seconds * 1000),
         **overrides,
     }
@@ -51,6 +58,8 @@ def make_consumer(settings: Settings, **overrides: Any) -> KafkaConsumer:
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",
         "max_poll_records": settings.max_poll_records,
+        "session_timeout_ms": settings.session_timeout_ms,
+        "heartbeat_interval_ms": settings.heartbeat_interval_ms,
         "allow_auto_create_topics": False,
         **overrides,
     }
@@ -61,12 +70,59 @@ def make_admin(settings: Settings) -> KafkaAdminClient:
     return _connect(KafkaAdminClient, settings.kafka_common())
 
 
+class _AuthFailureWatch(logging.Handler):
+    """kafka-python 3.0 reports a refused SASL login only as a log line and then times
+    out the bootstrap; remember that line so the error we show says what happened."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "AuthenticationFailed" in record.getMessage():
+            self.seen = True
+
+
+_AUTH_WATCH = _AuthFailureWatch()
+_manager_log = logging.getLogger("kafka.net.manager")
+_manager_log.addHandler(_AUTH_WATCH)
+_manager_log.setLevel(logging.WARNING)  # whatever level the kafka logger has, keep these records
+_manager_log.propagate = False  # ... for us only: they would repeat every retry on the console
+
+
 def _connect(cls: type, conf: dict[str, Any]) -> Any:
+    _AUTH_WATCH.seen = False
+    servers = ",".join(conf.get("bootstrap_servers", []))
     try:
         return cls(**conf)
     except KafkaError as exc:  # NoBrokersAvailable, KafkaTimeoutError, auth failures
-        servers = ",".join(conf.get("bootstrap_servers", []))
+        if _AUTH_WATCH.seen or "Authentication" in type(exc).__name__:
+            mechanism = conf.get("sasl_mechanism") or conf.get("security_protocol")
+            raise BrokerUnavailable(
+                f"authentication failed at {servers} ({mechanism}): check NEWSWIRE_SASL_USERNAME and NEWSWIRE_SASL_PASSWORD"
+            ) from exc
         raise BrokerUnavailable(f"cannot reach Kafka at {servers}: {exc.__class__.__name__}: {exc}") from exc
+
+
+# Record batch overhead the broker counts against max.message.bytes (header, key, headers).
+_RECORD_OVERHEAD = 512
+
+
+def topic_max_bytes(settings: Settings, topic: str) -> int | None:
+    """The largest message value the topic accepts (its max.message.bytes, less record
+    overhead), or None when the broker does not say."""
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    admin = make_admin(settings)
+    try:
+        reply = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic, {"max.message.bytes": None})],
+                                       config_filter="all")
+        value = reply.get("topic", {}).get(topic, {}).get("max.message.bytes", {}).get("value")
+        return int(value) - _RECORD_OVERHEAD if value else None
+    except (KafkaError, ValueError):
+        return None
+    finally:
+        admin.close()
 
 
 def ensure_topics(settings: Settings, topics: list[str]) -> list[str]:
@@ -76,7 +132,10 @@ def ensure_topics(settings: Settings, topics: list[str]) -> list[str]:
         existing = set(admin.list_topics())
         missing = [t for t in topics if t not in existing]
         if missing:
-            new = {t: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor} for t in missing}
+            new = {t: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor}
+                   for t in missing}
+            if settings.dlq_topic in new:
+                new[settings.dlq_topic]["configs"] = {"max.message.bytes": str(dlq_max_bytes(settings))}
             try:
                 admin.create_topics(new, wait_for_metadata=True)
             except TopicAlreadyExistsError:  # another consumer won the race

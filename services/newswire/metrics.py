@@ -41,6 +41,15 @@ BATCH_DURATION = Histogram(
 BATCH_SIZE = Histogram(
     "newswire_batch_size", "Messages per polled batch.", buckets=(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500)
 )
+END_TO_END = Histogram(
+    "newswire_end_to_end_latency_seconds",
+    "From the raw message's Kafka timestamp to the acknowledged enriched write.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+)
+CONSUMER_LAG = Gauge("newswire_consumer_lag", "Messages not yet processed, per assigned partition.", ["topic", "partition"])
+COMMITTED_OFFSET = Gauge("newswire_committed_offset", "Last committed offset, per assigned partition.", ["topic", "partition"])
+IN_FLIGHT = Gauge("newswire_in_flight_messages", "Messages of the current batch written but not yet acknowledged.")
+RETRIES = Counter("newswire_batch_retries_total", "Partitions rewound to retry writes that were not acknowledged.")
 COMMITS = Counter("newswire_offset_commits_total", "Offset commits, by result.", ["result"])
 REBALANCES = Counter("newswire_rebalances_total", "Partition assignments and revocations.", ["event"])
 READY = Gauge("newswire_ready", "1 when the service is connected and ready, else 0.", ["service"])
@@ -55,6 +64,8 @@ METRIC_NAMES = frozenset({
     "newswire_messages_produced_total", "newswire_produce_errors_total", "newswire_producer_articles_total",
     "newswire_stage_duration_seconds", "newswire_batch_duration_seconds", "newswire_batch_size",
     "newswire_offset_commits_total", "newswire_rebalances_total", "newswire_ready",
+    "newswire_end_to_end_latency_seconds", "newswire_consumer_lag", "newswire_committed_offset",
+    "newswire_in_flight_messages", "newswire_batch_retries_total",
     "newswire_last_processed_timestamp_seconds", "newswire_build_info",
 })
 

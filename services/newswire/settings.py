@@ -47,9 +47,15 @@ class Settings(BaseSettings):
     # Consumer
     group_id: str = "newswire-enricher"
     max_poll_records: int = Field(default=500, ge=1)
+    # How fast the group notices a dead member (and hands its partitions on).
+    session_timeout_ms: int = Field(default=45_000, ge=1000)
+    heartbeat_interval_ms: int = Field(default=3_000, ge=100)
     # Upper bound on a raw message; anything larger is dead-lettered, not parsed.
     max_message_bytes: int = Field(default=1_000_000, ge=1024)
     shutdown_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Exactly-once: outputs and consumed offsets commit in one Kafka transaction per batch.
+    exactly_once: bool = False
+    transactional_id_prefix: str = "newswire"
 
     # Metrics and health endpoints
     metrics_host: str = "127.0.0.1"

@@ -35,7 +35,9 @@ def newswire_produce(topics: TopicSet, *inputs: str) -> subprocess.CompletedProc
 
 def seed_raw_dict() -> dict:
     """The seed as a raw-article JSON object, the way `newswire enrich` reads it."""
-    article = seed_raw_dict()
+    article = json.loads(subprocess.run([sys.executable, "-m", "newswire.cli", "enrich", str(SEED)],
+                                        capture_output=True, check=True, cwd=REPO).stdout)
+    article.pop("enrichment")
     return article
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from newswire.models import RawArticle, Source, utc_now
 from newswire.sources import SourceError, build_article, describe_validation_error
-from newswire.sources.feeds import FeedError, fetch_url, parse_feed
+from newswire.sources.feeds import FeedError, load_feed
 from newswire.sources.text import read_text_file
 
 TEXT_EXTENSIONS = frozenset({".txt"})
@@ -88,8 +88,7 @@ def read_text(path: Path) -> Iterator[Item]:
 
 def read_feed(location: str) -> Iterator[Item]:
     try:
-        data = fetch_url(location) if is_url(location) else Path(location).read_bytes()
-        title, entries = parse_feed(data)
+        title, entries = load_feed(location)  # size, time and redirect limits; see feeds.py
     except (OSError, FeedError) as exc:
         yield SourceError(location, _reason(exc))
         return
