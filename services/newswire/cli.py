@@ -63,6 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
     enrich = sub.add_parser("enrich", help="offline: read, validate and enrich; print one JSON article per line")
     enrich.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
 
+    dlq = sub.add_parser("dlq", help="inspect dead letters; replay chosen ones to articles.raw after a fix")
+    dlq_sub = dlq.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
+    for name, text in (("inspect", "counts by stage and type; --show prints the records"),
+                       ("replay", "republish the originals of the chosen dead letters, each once")):
+        action = dlq_sub.add_parser(name, help=text)
+        _kafka_flags(action)
+        action.add_argument("--dlq-topic", help="dead-letter topic (NEWSWIRE_DLQ_TOPIC)")
+        action.add_argument("--raw-topic", help="where replays go (NEWSWIRE_RAW_TOPIC)")
+        action.add_argument("--stage", choices=["decode", "validate", "enrich", "produce"], help="only this stage")
+        action.add_argument("--type", dest="error_type", metavar="ERROR_TYPE", help="only this error type")
+        action.add_argument("--pick", action="append", metavar="PARTITION:OFFSET",
+                            help="only these dead letters (repeatable)")
+    dlq_sub.choices["inspect"].add_argument("--show", action="store_true", help="one JSON line per dead letter")
+    dlq_sub.choices["replay"].add_argument("--dry-run", action="store_true", help="say what would be replayed")
+
     evaluate = sub.add_parser("evaluate", help="precision and recall of the enrichment on a labelled corpus")
     evaluate.add_argument("--corpus", type=Path, default=Path("tests/corpus/articles.jsonl"),
                           help="labelled JSON Lines (default: tests/corpus/articles.jsonl)")
@@ -115,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _schemas(args)
     if args.command == "enrich":
         return _enrich(args, settings)
+    if args.command == "dlq":
+        return _dlq(args, settings)
     if args.command == "evaluate":
         from newswire.evaluate import evaluate, report
 
@@ -127,6 +144,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "consume":
         return _consume(settings)
     return _fail(f"unknown command {args.command}", EXIT_USAGE)
+
+
+def _dlq(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F821
+    from newswire import dlq
+    from newswire.kafka_io import BrokerUnavailable
+
+    picks = set(args.pick) if args.pick else None
+    try:
+        if args.dlq_command == "inspect":
+            dlq.inspect(settings, stage=args.stage, error_type=args.error_type, picks=picks, show=args.show)
+            return EXIT_OK
+        replayed, skipped = dlq.replay(settings, stage=args.stage, error_type=args.error_type, picks=picks,
+                                       dry_run=args.dry_run)
+    except BrokerUnavailable as exc:
+        return _fail(str(exc), EXIT_UNAVAILABLE)
+    verb = "would replay" if args.dry_run else "replayed"
+    print(f"newswire dlq: {verb} {replayed}, skipped {skipped} already replayed "
+          f"({settings.dlq_topic} -> {settings.raw_topic})", file=sys.stderr)
+    return EXIT_OK
 
 
 def _schemas(args: argparse.Namespace) -> int:

@@ -181,6 +181,11 @@ class DeadLetter(BaseModel):
     error: ErrorInfo
     original: str = Field(description="The message value: text if valid UTF-8, else base64.")
     original_encoding: Literal["utf-8", "base64"]
+    original_truncated: bool = Field(default=False, description=(
+        "True only for messages over the size limit: `original` then holds their first 64 KiB; "
+        "the whole message stays at source_topic/source_partition/source_offset."))
+    original_size: int | None = Field(default=None, ge=0, description="Size of the message value in bytes.")
+    original_sha256: str | None = Field(default=None, description="SHA-256 of the whole message value, hex.")
     original_key: str | None = Field(default=None, description="The message key, as text or base64.")
     original_key_encoding: Literal["utf-8", "base64"] | None = None
     source_topic: str

@@ -6,6 +6,7 @@ The consumer and `newswire enrich` share this path; Kafka I/O lives elsewhere.
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from newswire.enrich import EnrichmentError, enrich
+from newswire.ids import article_id
 from newswire.enrichers.dedup import DuplicateIndex, MemoryIndex, RedisIndex
 from newswire.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, utc_now
 from newswire.settings import Settings
@@ -84,6 +86,14 @@ def process(value: bytes | None, settings: Settings, *, now: datetime | None = N
     except ValidationError as exc:
         result.failure = _validation_failure(exc)
         return result
+    expected_id = article_id(title=raw.title, body=raw.body, url=raw.url)
+    if raw.id != expected_id:
+        # Ids are derived from the content (DESIGN.md): a wrong one would break keyed
+        # upserts downstream, so the message is refused rather than trusted.
+        result.failure = Failure("validate", "IdMismatch",
+                                 f"id {raw.id} does not match the content (expected {expected_id})",
+                                 {"expected_id": expected_id})
+        return result
     validated = time.perf_counter()
     result.timings["validate"] = validated - decoded
     try:
@@ -96,6 +106,10 @@ def process(value: bytes | None, settings: Settings, *, now: datetime | None = N
         return result
     result.timings["enrich"] = time.perf_counter() - validated
     return result
+
+
+# A dead letter of an oversized message keeps this much of it (the DLQ must stay bounded).
+TRUNCATED_ORIGINAL_BYTES = 64 * 1024
 
 
 def encode_original(data: bytes | None) -> tuple[str, Literal["utf-8", "base64"]]:
@@ -119,13 +133,17 @@ def dead_letter(
     timestamp_ms: int | None,
     group: str,
 ) -> DeadLetter:
-    original, encoding = encode_original(value)
+    truncated = failure.type == "MessageTooLarge" and value is not None and len(value) > TRUNCATED_ORIGINAL_BYTES
+    original, encoding = encode_original(value[:TRUNCATED_ORIGINAL_BYTES] if truncated and value else value)
     original_key, key_encoding = encode_original(key) if key is not None else (None, None)
     return DeadLetter.model_construct(
         schema_version=1,
         error=ErrorInfo.model_construct(stage=failure.stage, type=failure.type, message=failure.message, details=failure.details),
         original=original,
         original_encoding=encoding,
+        original_truncated=truncated,
+        original_size=len(value) if value is not None else None,
+        original_sha256=hashlib.sha256(value).hexdigest() if value is not None else None,
         original_key=original_key,
         original_key_encoding=key_encoding,
         source_topic=topic,

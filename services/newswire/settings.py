@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     raw_topic: str = "articles.raw"
     enriched_topic: str = "articles.enriched"
     dlq_topic: str = "articles.dlq"
+    dlq_replayed_topic: str = "articles.dlq.replayed"
     partitions: int = Field(default=6, ge=1)
     replication_factor: int = Field(default=1, ge=1)
 

@@ -142,7 +142,7 @@ def metric_value(text: str, name: str, **labels: str) -> float:
 
 def produce_raw(bootstrap: str, topic: str, values: list[bytes], keys: list[bytes | None] | None = None) -> None:
     """Put exact bytes on a topic, as a foreign producer might."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all")
+    producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all", max_request_size=20 * 1024 * 1024)
     try:
         for i, value in enumerate(values):
             producer.send(topic, value=value, key=(keys[i] if keys else None)).get(timeout=30)

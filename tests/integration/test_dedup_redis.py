@@ -78,10 +78,10 @@ def test_two_consumers_share_the_index(topics: TopicSet, consumer_factory, redis
     first.wait_ready()
     second.wait_ready()
     original = ARTICLE
-    copies = [
-        original.model_copy(update={"id": f"{i:016x}", "body": "\n\n".join(PARAS[i % 3:]) + f"\n\nنسخة {i}"})
-        for i in range(1, 6)
-    ]
+    from newswire.ids import article_id
+
+    bodies = ["\n\n".join(PARAS[i % 3:]) + f"\n\nنسخة {i}" for i in range(1, 6)]
+    copies = [original.model_copy(update={"id": article_id(title=original.title, body=b), "body": b}) for b in bodies]
     # Spread over partitions (different keys), so both consumers take part.
     produce_raw(topics.bootstrap, topics.raw, [to_json(original)], keys=[original.id.encode()])
     read_topic(topics.bootstrap, topics.enriched, expected=1)

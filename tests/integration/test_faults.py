@@ -20,6 +20,7 @@ import orjson
 import pytest
 from kafka import KafkaAdminClient, KafkaProducer
 
+from newswire.ids import article_id as make_id
 from newswire.models import utc_now
 from tests.integration.kafka_helpers import (
     REPO,
@@ -41,10 +42,10 @@ def numbered_articles(count: int, start: int = 0) -> list[tuple[str, bytes, str]
     fetched = utc_now().isoformat()
     out = []
     for i in range(start, start + count):
-        article_id = f"{i:016x}"
         title = f"Article {i}: grain exports rise as ports reopen"
         body = (f"Shipment {i} left the port on Monday. " * 6 + "\n\n" +
                 "Traders said prices would stay firm while the harbour works continue. " * 4)
+        article_id = make_id(title=title, body=body)
         value = orjson.dumps({"id": article_id, "title": title, "body": body,
                               "source": {"name": "faults", "kind": "api"}, "fetched_at": fetched})
         out.append((article_id, value, hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()))

@@ -23,8 +23,16 @@ _CONTENT_TAGS = {"script", "style", "noscript", "template", "iframe", "object", 
 _MAX_ROUNDS = 4  # markup escaped N times needs N rounds; beyond that the text is hostile noise
 
 
+# C0 controls other than tab and newline, DEL, and the bidi embeddings/overrides/isolates
+# that can make text display as something else (RLM/LRM marks stay: Arabic needs them).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def sanitize_text(text: str) -> str:
-    """Plain text with no markup, scripts, event handlers or script URLs."""
+    """Plain text with no markup, scripts, event handlers, script URLs, control
+    characters or bidi overrides."""
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub("", text)
     if not _SUSPECT_RE.search(text):
         return text
     for _ in range(_MAX_ROUNDS):
