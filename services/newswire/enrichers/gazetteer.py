@@ -79,6 +79,14 @@ _ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|all|dell|nell|sull|dall)['’](?=\w
 _Entry = tuple[int, "Entity", "tuple[str, ...] | None", bool]
 
 
+def _surface_forms(token: str) -> tuple[str, ...]:
+    """The written word and its forms without an elision or an apostrophe suffix, for
+    case-sensitive aliases (l'UE, Mısır'dan)."""
+    if "'" not in token and "’" not in token:
+        return (token,)
+    return (token, _ELISION_RE.sub("", token), re.split(r"['’]", token, maxsplit=1)[0])
+
+
 def prefix_variants(token: str) -> tuple[str, ...]:
     """The token and its forms without attached prefixes (folded text): Arabic و ف ب ل ك
     and لل, French/Italian elisions (l'ONU, d'Israël, dell'UE)."""
@@ -168,7 +176,7 @@ class Gazetteer:
                     if not entries:
                         continue
                     for _, entity, required, adjective in entries:
-                        if required is None or (surface[i].endswith(required[0])
+                        if required is None or (required[0] in _surface_forms(surface[i])
                                                 and tuple(surface[i + 1:i + size]) == required[1:]):
                             matched = Mention(entity, i, i + size, adjective)
                             break
