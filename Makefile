@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate bench-enrich gazetteer kafka-start kafka-stop clean
+.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate bench-enrich screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
@@ -15,6 +15,7 @@ help:
 	@echo "make schemas     regenerate schemas/ from the models"
 	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
 	@echo "make bench-enrich  enrichment articles/s per core, per enricher"
+	@echo "make screenshot  PNG of the enriched-articles rate in Prometheus (docs/)"
 
 system-deps:
 	@scripts/install-system-deps
@@ -49,6 +50,11 @@ evaluate: venv
 # Enrichment throughput on one core, whole step and per enricher.
 bench-enrich: venv
 	$(BIN)/python bench/enrich_bench.py --json bench/results/enrich.json
+
+# A PNG of Prometheus's enriched-articles graph after a short local load (docs/).
+screenshot: system-deps venv
+	@scripts/install-system-deps chromium
+	@scripts/screenshot docs/prometheus-enriched-rate.png
 
 # Rebuild services/newswire/data/gazetteer.json from pycountry + curated.json.
 gazetteer: venv

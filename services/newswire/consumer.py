@@ -55,6 +55,16 @@ class _Pending:
     language: str | None
 
 
+def _printable_key(key: bytes | None) -> str | None:
+    """The message key for a log line, when it is short text (an article id)."""
+    if not key or len(key) > 64:
+        return None
+    try:
+        return key.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 class _Listener(ConsumerRebalanceListener):
     def __init__(self, service: "ConsumerService") -> None:
         self.service = service
@@ -296,6 +306,7 @@ class ConsumerService:
         )
         log.info("dead-lettered", extra={
             "event": "dead_letter", "stage": failure.stage, "error_type": failure.type,
+            "reason": failure.message[:300], "article_id": _printable_key(record.key),
             "topic": tp.topic, "partition": tp.partition, "offset": record.offset})
         future = self._timed_send(
             producer, self.settings.dlq_topic, record.key, to_json(letter),
