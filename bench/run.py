@@ -491,7 +491,7 @@ def wait_drained(run: Run, group: str, topic: str, ends: dict[int, int], procs: 
             raise BenchError(f"group {group} did not finish within {timeout:.0f}s ({done}/{sum(ends.values())} committed)")
         if time.monotonic() - last_report > 30:
             done = sum(min(committed.get(p, 0), e) for p, e in ends.items())
-            log(f"  ... {done:,}/{sum(ends.values()):,} committed")
+            log(f"  ... {done:,}/{count or sum(ends.values()):,} committed")
             last_report = time.monotonic()
         time.sleep(0.25)
 

@@ -84,10 +84,12 @@ class _AuthFailureWatch(logging.Handler):
 
 
 _AUTH_WATCH = _AuthFailureWatch()
-_manager_log = logging.getLogger("kafka.net.manager")
-_manager_log.addHandler(_AUTH_WATCH)
-_manager_log.setLevel(logging.WARNING)  # whatever level the kafka logger has, keep these records
-_manager_log.propagate = False  # ... for us only: they would repeat every retry on the console
+# kafka-python's own warnings go to this watch only: they repeat on every reconnect, and
+# our log lines say what matters (NEWSWIRE_LOG_LEVEL=DEBUG shows them all, see logs.py).
+_kafka_log = logging.getLogger("kafka")
+_kafka_log.addHandler(_AUTH_WATCH)
+_kafka_log.setLevel(logging.WARNING)
+_kafka_log.propagate = False
 
 
 def _connect(cls: type, conf: dict[str, Any]) -> Any:

@@ -47,5 +47,6 @@ def setup_logging(level: str = "INFO", fmt: str = "auto") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # kafka-python logs every reconnect attempt at ERROR/WARNING; our own lines say what matters.
-    logging.getLogger("kafka").setLevel(logging.DEBUG if level.upper() == "DEBUG" else logging.CRITICAL)
+    if level.upper() == "DEBUG":  # otherwise kafka-python's records stop at kafka_io's watch
+        logging.getLogger("kafka").setLevel(logging.DEBUG)
+        logging.getLogger("kafka").propagate = True
