@@ -101,16 +101,17 @@ class Plan:
     latency_rate: int
     latency_seconds: float
     latency_grace_seconds: float  # how long to wait for a backlog after the offered period
+    below_capacity_seconds: float  # second latency run at half the measured capacity (0: none)
     smoke: bool
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Plan":
         if args.smoke:
             n = args.articles or 2000
-            return cls(n, n, n, min(n, 1000), 0.3, 200, 10.0, 10.0, True)
+            return cls(n, n, n, min(n, 1000), 0.3, 200, 10.0, 10.0, 0.0, True)
         n = args.articles or 50_000
         # Sized for < 10 minutes on 2 cores: only the drains need all N.
-        return cls(n, min(n, 20_000), min(n, 10_000), min(n, 10_000), 2.0, 500, 60.0, 30.0, False)
+        return cls(n, min(n, 10_000), min(n, 10_000), min(n, 10_000), 2.0, 500, 60.0, 30.0, 20.0, False)
 
 
 # -- machine ---------------------------------------------------------------------
@@ -364,14 +365,16 @@ class Run:
         return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset >= 0}
 
     def cleanup(self) -> None:
-        if self._admin is not None:
+        """Delete the topics this run created (not needed on a private broker, which is wiped)."""
+        try:
             if self.topics and not self.keep_topics:
-                try:
-                    self._admin.delete_topics(self.topics, timeout_ms=30000, raise_errors=False)
-                except Exception as exc:  # noqa: BLE001 - best effort
-                    log(f"could not delete the bench topics: {exc}")
-            self._admin.close()
-            self._admin = None
+                self.admin.delete_topics(self.topics, timeout_ms=30000, raise_errors=False)
+        except Exception as exc:  # noqa: BLE001 - best effort
+            log(f"could not delete the bench topics: {exc}")
+        finally:
+            if self._admin is not None:
+                self._admin.close()
+                self._admin = None
 
     def env(self, raw: str, enriched: str, dlq: str, group: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()}
@@ -382,6 +385,7 @@ class Run:
             "NEWSWIRE_DLQ_TOPIC": dlq,
             "NEWSWIRE_GROUP_ID": group,
             "NEWSWIRE_DEDUP_BACKEND": "memory",
+            "NEWSWIRE_EXACTLY_ONCE": "false",  # only the exactly-once stage asks for it (--exactly-once)
             "NEWSWIRE_PARTITIONS": str(PARTITIONS),
             "NEWSWIRE_REPLICATION_FACTOR": "1",
             "NEWSWIRE_METRICS_HOST": "127.0.0.1",
@@ -693,11 +697,10 @@ def exactly_once_available() -> bool:
 # -- 4. latency -------------------------------------------------------------------------
 
 
-def latency(run: Run) -> dict[str, Any]:
+def latency(run: Run, rate: int, seconds: float, grace: float, label: str = "latency") -> dict[str, Any]:
     """End-to-end latency at a fixed offered rate into one running consumer."""
-    rate, seconds = run.plan.latency_rate, run.plan.latency_seconds
-    raw, enriched, dlq = run.name("latency.raw"), run.name("latency.enriched"), run.name("latency.dlq")
-    group = run.name("latency.group")
+    raw, enriched, dlq = run.name(f"{label}.raw"), run.name(f"{label}.enriched"), run.name(f"{label}.dlq")
+    group = run.name(f"{label}.group")
     run.create(raw, enriched=enriched, dlq=dlq)
     port = free_port()
     log_path = run.workdir / "latency.log"
@@ -733,8 +736,7 @@ def latency(run: Run) -> dict[str, Any]:
         producer.flush(timeout=60)
         # Wait for the backlog, but not for ever: what is still unprocessed at the
         # deadline is counted as censored (its latency is at least the time waited).
-        drained = _wait_count(run, group, raw, warm + total, proc, log_path,
-                              timeout=run.plan.latency_grace_seconds, fail=False)
+        drained = _wait_count(run, group, raw, warm + total, proc, log_path, timeout=grace, fail=False)
         stopped_ms = time.time() * 1000
     finally:
         producer.close(timeout=10)
@@ -771,7 +773,7 @@ def latency(run: Run) -> dict[str, Any]:
     result: dict[str, Any] = {
         "offered": total, "processed": len(observed), "censored": len(censored), "drained": drained,
         "offered_rate": total / offered_seconds, "output_rate": len(observed) / max(out_span, 1e-3),
-        "target_rate": rate, "seconds": seconds, "max": float(max(v for v, _ in everything)),
+        "target_rate": rate, "seconds": seconds, "grace_seconds": grace, "max": float(max(v for v, _ in everything)),
         "mean_processed": statistics.mean(observed.values()) if observed else None,
     }
     for p in (50, 95, 99):
@@ -937,6 +939,24 @@ def _percents(values: list[float]) -> str:
     return "/".join(f"{v:.0f}" for v in values) or "?"
 
 
+def _add_latency(results: Results, key: str, lat: dict[str, Any], suffix: str = "") -> bool:
+    """Three rows (p50, p95, p99); True when the consumer could not keep up."""
+    overloaded = lat["censored"] > 0 or lat["output_rate"] < 0.95 * lat["offered_rate"]
+    head = (f"offered {lat['offered_rate']:,.0f}/s for {lat['seconds']:.0f}s; enriched {lat['output_rate']:,.0f}/s"
+            + ("; OVERLOADED: latency is mostly queueing" if overloaded else "; kept up"))
+    tails = {50: head,
+             95: "enriched create time - raw create time, matched by fetched_at",
+             99: (f"max {lat['max']:,.0f} ms; {lat['processed']:,}/{lat['offered']:,} processed"
+                  + (f", {lat['censored']:,} still queued {lat['grace_seconds']:.0f}s after the last send (counted as lower bounds)"
+                     if lat["censored"] else ""))}
+    for p in (50, 95, 99):
+        extra = {k: v for k, v in lat.items() if not re.match(r"p\d+", k)} if p == 50 else {}
+        results.add(f"{key}_p{p}", f"end-to-end latency p{p}{suffix}", lat[f"p{p}"], "ms",
+                    notes=tails[p], lower_bound=lat[f"p{p}_lower_bound"], **extra)
+    results.rows[f"{key}_p50"]["overloaded"] = overloaded
+    return overloaded
+
+
 def run_all(run: Run, results: Results, soak_seconds: float | None) -> None:
     plan = run.plan
     info = run.articles.describe()
@@ -992,22 +1012,16 @@ def run_all(run: Run, results: Results, soak_seconds: float | None) -> None:
                     startup_seconds=d.startup_seconds, written=d.written, dead_letters=d.dead_letters,
                     **({"scaling": d.rate / drains[1].rate} if procs > 1 else {}))
 
-    # 4. latency
+    # 4. latency at the prescribed rate; if that overloads one consumer, also at half
+    # of what one consumer drained (the service's latency rather than a queue's)
     log(f"4. latency: {plan.latency_rate}/s for {plan.latency_seconds:.0f}s into one consumer")
-    lat = latency(run)
-    overloaded = lat["censored"] > 0 or lat["output_rate"] < 0.95 * lat["offered_rate"]
-    head = (f"offered {lat['offered_rate']:,.0f}/s for {lat['seconds']:.0f}s; enriched {lat['output_rate']:,.0f}/s"
-            + ("; OVERLOADED: latency is mostly queueing" if overloaded else ""))
-    tails = {50: head,
-             95: "enriched create time - raw create time, matched by fetched_at",
-             99: (f"max {lat['max']:,.0f} ms; {lat['processed']:,}/{lat['offered']:,} processed"
-                  + (f", {lat['censored']:,} not within {plan.latency_grace_seconds:.0f}s after (lower bounds)"
-                     if lat["censored"] else ""))}
-    for p in (50, 95, 99):
-        extra = {k: v for k, v in lat.items() if not k.startswith("p")} if p == 50 else {}
-        results.add(f"latency_p{p}", f"end-to-end latency p{p}", lat[f"p{p}"], "ms",
-                    notes=tails[p], lower_bound=lat[f"p{p}_lower_bound"], **extra)
-    results.rows["latency_p50"]["overloaded"] = overloaded
+    lat = latency(run, plan.latency_rate, plan.latency_seconds, plan.latency_grace_seconds)
+    overloaded = _add_latency(results, "latency", lat)
+    if overloaded and plan.below_capacity_seconds:
+        rate = max(20, int(round(drains[1].rate * 0.5, -1)))
+        log(f"4b. latency below capacity: {rate}/s (half the 1-process drain rate) for {plan.below_capacity_seconds:.0f}s")
+        low = latency(run, rate, plan.below_capacity_seconds, 15.0, label="latency-low")
+        _add_latency(results, "latency_low", low, f" at {rate}/s")
 
     # 5. producer
     log(f"5. producer: newswire produce big.jsonl ({plan.producer_articles:,}) vs a plain kafka-python loop")
@@ -1092,7 +1106,7 @@ def main(argv: list[str] | None = None) -> int:
         machine["broker"] = ("Kafka 4.1.1 via scripts/local-kafka, private, same machine" if broker.private
                              else f"external at {bootstrap}")
         articles = workload.build_set()
-        run = Run(plan, bootstrap, workdir, articles, broker.pid, keep_topics=args.keep_topics)
+        run = Run(plan, bootstrap, workdir, articles, broker.pid, keep_topics=args.keep_topics or broker.private)
         log(f"broker {bootstrap}; N = {plan.articles:,}; article set {articles.describe()}")
         run_all(run, results, args.soak)
     except KeyboardInterrupt:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import require_binary
 import yaml
 
 from tests.integration.kafka_helpers import (
@@ -87,12 +89,7 @@ def _prometheus_binary() -> str:
 
 
 def _promtool_binary() -> str:
-    binary = shutil.which("promtool")
-    if binary is None:
-        pytest.fail("promtool is missing: run scripts/install-system-deps (Debian's `prometheus` package)",
-                    pytrace=False)
-    return binary
-
+    return require_binary("promtool", "prometheus")
 
 def _article(rng: random.Random, n: int) -> dict[str, Any]:
     words = [rng.choice(WORDS) for _ in range(6)]

@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
+
+from tests.conftest import require_binary
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,16 +41,7 @@ STABLE_ALERTS = {
 
 
 def _promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        pytest.fail(
-            "promtool is not on PATH, so the alert rules cannot be checked or unit-tested: "
-            "run scripts/install-system-deps (it installs Debian's `prometheus` package, "
-            "which provides promtool)",
-            pytrace=False,
-        )
-    return path
-
+    return require_binary("promtool", "prometheus")
 
 def _run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False, cwd=cwd)

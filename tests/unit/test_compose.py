@@ -18,6 +18,8 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
+
+from tests.conftest import require_binary
 import yaml
 from newswire.metrics import METRIC_NAMES
 
@@ -215,15 +217,7 @@ def _dashboard_panels(panels: list) -> list[dict]:
 
 
 def _promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        pytest.fail(
-            "promtool is not on PATH, so the Prometheus rules and config cannot be "
-            "linted: run scripts/install-system-deps (it installs Debian's "
-            "`prometheus` package, which provides promtool)"
-        )
-    return path
-
+    return require_binary("promtool", "prometheus")
 
 def _run(args: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
