@@ -7,7 +7,6 @@ without it these tests fail, they do not skip.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path, PurePosixPath
 

@@ -13,7 +13,6 @@ import io
 import json
 import re
 import shlex
-import shutil
 import subprocess
 from pathlib import Path, PurePosixPath
 
