@@ -1,7 +1,7 @@
 """Enrichment throughput: articles per second on one core, whole step and per enricher.
 
-Runs in one process (one core), on the seeds plus the labelled corpus, keeping
-articles of 1.5-5 KB (about 3 KB on average, several languages, Arabic among them).
+Runs in one process (one core), on bench/workload.py's fixed set (seeds plus the
+labelled corpus, about 3 KB per article, 13 languages, Arabic the largest share).
 Every figure comes from the same run, so compare ratios, not absolute times across runs.
 
     .venv/bin/python bench/enrich_bench.py [--seconds 3] [--json bench/results/enrich.json]
@@ -40,13 +40,12 @@ from newswire.textnorm import strip_arabic_marks  # noqa: E402
 
 
 def load_articles() -> list:
-    articles = [a for a in read_inputs([str(REPO / "seeds")]) if hasattr(a, "id")]
-    corpus = REPO / "tests" / "corpus" / "articles.jsonl"
-    if corpus.exists():
-        source = Source(name="corpus", kind="jsonl")
-        for line in corpus.read_text(encoding="utf-8").splitlines():
-            articles.append(build_article(json.loads(line)["article"], source=source))
-    return [a for a in articles if 1500 <= len(a.body.encode()) <= 5000]
+    """The same fixed set as `bench/run.py` (bench/workload.py): about 3 KB per article,
+    13 languages, Arabic the largest share."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from workload import build_set
+
+    return list(build_set().articles)
 
 
 def rate(fn, items: list, seconds: float) -> float:

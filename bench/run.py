@@ -347,9 +347,9 @@ class Run:
     def create(self, *topics: str, enriched: str | None = None, dlq: str | None = None) -> None:
         """Create topics as newswire would (its own ensure_topics: DLQ config included)."""
         names = [*topics, *(t for t in (enriched, dlq) if t)]
-        self.topics.extend(t for t in names if t not in self.topics)
         overrides = {k: v for k, v in (("enriched_topic", enriched), ("dlq_topic", dlq)) if v}
         ensure_topics(self.settings(**overrides), names)
+        self.topics.extend(t for t in names if t not in self.topics)
 
     @property
     def admin(self) -> KafkaAdminClient:
@@ -1107,6 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
                              else f"external at {bootstrap}")
         articles = workload.build_set()
         run = Run(plan, bootstrap, workdir, articles, broker.pid, keep_topics=args.keep_topics or broker.private)
+        ensure_topics(run.settings(), [])  # fail now, not after the compute limit, when no broker answers
         log(f"broker {bootstrap}; N = {plan.articles:,}; article set {articles.describe()}")
         run_all(run, results, args.soak)
     except KeyboardInterrupt:

@@ -205,14 +205,7 @@ class ConsumerService:
         the first unacknowledged message of each partition, rewind there. Returns the
         producer to use next."""
         started = time.perf_counter()
-        pending: list[_Pending] = []
-        for tp, batch in records.items():
-            for record in batch:
-                m.MESSAGES_CONSUMED.labels(topic=tp.topic).inc()
-                pending.append(self._send_result(producer, tp, record))
-        m.BATCH_SIZE.observe(len(pending))
-        m.IN_FLIGHT.set(len(pending))
-
+        pending = self._send_batch(producer, records)
         producer.flush(timeout=self.settings.shutdown_timeout_seconds)
         first_failed: dict[TopicPartition, int] = {}
         for item in pending:
@@ -240,6 +233,18 @@ class ConsumerService:
             self._backoff = 0.0
         m.BATCH_DURATION.observe(time.perf_counter() - started)
         return producer
+
+    def _send_batch(self, producer: KafkaProducer, records: dict[TopicPartition, list[Any]],
+                    pending: list[_Pending] | None = None) -> list[_Pending]:
+        """Process every message of the batch and send its output; nothing is awaited yet."""
+        pending = [] if pending is None else pending
+        for tp, batch in records.items():
+            m.MESSAGES_CONSUMED.labels(topic=tp.topic).inc(len(batch))
+            for record in batch:
+                pending.append(self._send_result(producer, tp, record))
+        m.BATCH_SIZE.observe(len(pending))
+        m.IN_FLIGHT.set(len(pending))
+        return pending
 
     def _wait(self, item: _Pending) -> BaseException | None:
         """None once the write is acknowledged, else why not."""
@@ -282,7 +287,7 @@ class ConsumerService:
             return self._send_dead_letter(producer, tp, record, refused)
         result = process(record.value, self.settings, dedup=self.dedup)
         for stage, seconds in result.timings.items():
-            m.STAGE_DURATION.labels(stage=stage).observe(seconds)
+            m.stage_timer(stage).observe(seconds)
         if result.article is not None:
             article = result.article
             value = to_json(article)
@@ -318,15 +323,16 @@ class ConsumerService:
     def _timed_send(producer: KafkaProducer, topic: str, key: bytes | None, value: bytes, hdrs: list[tuple[str, bytes]]) -> Any:
         sent = time.perf_counter()
         future = producer.send(topic, key=key, value=value, headers=hdrs)
-        future.add_callback(lambda _meta: m.STAGE_DURATION.labels(stage="produce").observe(time.perf_counter() - sent))
+        produce_timer = m.stage_timer("produce")
+        future.add_callback(lambda _meta: produce_timer.observe(time.perf_counter() - sent))
         return future
 
     @staticmethod
     def _count_delivered(item: _Pending) -> None:
-        m.MESSAGES_PRODUCED.labels(topic=item.topic).inc()
+        m.produced(item.topic).inc()
         m.LAST_PROCESSED.set_to_current_time()
         if item.failure is None:
-            m.ARTICLES_ENRICHED.labels(language=m.language_label(item.language or "und")).inc()
+            m.enriched(item.language or "und").inc()
             if item.record.timestamp and item.record.timestamp > 0:
                 m.END_TO_END.observe(max(time.time() - item.record.timestamp / 1000, 0.0))
         else:
@@ -341,12 +347,7 @@ class ConsumerService:
         pending: list[_Pending] = []
         try:
             producer.begin_transaction()
-            for tp, batch in records.items():
-                for record in batch:
-                    m.MESSAGES_CONSUMED.labels(topic=tp.topic).inc()
-                    pending.append(self._send_result(producer, tp, record))
-            m.BATCH_SIZE.observe(len(pending))
-            m.IN_FLIGHT.set(len(pending))
+            pending = self._send_batch(producer, records, pending)
             producer.flush(timeout=self.settings.shutdown_timeout_seconds)
             for item in pending:
                 item.future.get(timeout=self.settings.shutdown_timeout_seconds)

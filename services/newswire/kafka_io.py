@@ -43,6 +43,8 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "acks": "all",
         "enable_idempotence": True,
         "linger_ms": 5,
+        # Enriched articles are 5-10 KB: the default 16 KB batch would hold one or two.
+        "batch_size": 512 * 1024,
         "max_request_size": max(1_048_576, dlq_max_bytes(settings)),
         "max_block_ms": int(settings.connect_timeout_seconds * 1000),
         **overrides,

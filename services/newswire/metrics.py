@@ -4,6 +4,7 @@ label values from small fixed sets only (never ids, URLs or titles)."""
 from __future__ import annotations
 
 import platform
+from functools import lru_cache
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -72,6 +73,23 @@ METRIC_NAMES = frozenset({
 
 def language_label(language: str) -> str:
     return language if language in LANGUAGE_LABELS else "other"
+
+
+# Label children looked up once: `.labels()` costs a lock and a dict per call, and the
+# consumer updates these for every message.
+@lru_cache(maxsize=None)
+def stage_timer(stage: str):  # noqa: ANN201 - prometheus_client has no public child type
+    return STAGE_DURATION.labels(stage=stage)
+
+
+@lru_cache(maxsize=None)
+def produced(topic: str):  # noqa: ANN201
+    return MESSAGES_PRODUCED.labels(topic=topic)
+
+
+@lru_cache(maxsize=64)
+def enriched(language: str):  # noqa: ANN201
+    return ARTICLES_ENRICHED.labels(language=language_label(language))
 
 
 def mark_build(service: str) -> None:

@@ -29,6 +29,8 @@ _MAX_ALIAS_TOKENS = 8
 _ONE_LETTER_PREFIXES = frozenset("وفبلك")
 _CONJUNCTIONS = frozenset("وف")
 _PREPOSITIONS = frozenset("بلك")
+# Attached prefixes a name can carry: و ف ب ل ك, and a conjunction before a preposition.
+_ARABIC_PREFIXES = ("و", "ف", "ب", "ل", "ك", *(c + p for c in "وف" for p in "بلك"))
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class Gazetteer:
                     _add(self._stems, stems, entry)  # type: ignore[arg-type]
                 if len(key) == 1 and _is_cjk(key[0]) and len(key[0]) <= _CJK_MAX:
                     _add(self._cjk, key[0], entry)
+        self._build_starts()
 
     def english_aliases(self) -> dict[str, str]:
         """English alias -> entity id (for reading labels written in English)."""
@@ -151,28 +154,53 @@ class Gazetteer:
     def from_json(cls, text: str) -> "Gazetteer":
         return cls(json.loads(text)["entities"])
 
+    def _build_starts(self) -> None:
+        """Every written form that can begin a match -> the alias first words it stands
+        for: the word itself and its Arabic forms with attached prefixes, computed once so
+        the scan is one dict lookup per word."""
+        starts: dict[str, tuple[str, ...]] = {}
+
+        def add(form: str, first: str) -> None:
+            known = starts.get(form, ())
+            if first not in known:
+                starts[form] = (*known, first)
+
+        for first in self._longest:
+            add(first, first)
+            if "\u0600" <= first[:1] <= "\u06ff":
+                for prefix in _ARABIC_PREFIXES:
+                    add(prefix + first, first)
+                if first.startswith("ال") and len(first) > 3:
+                    for prefix in ("", *_CONJUNCTIONS):
+                        add(prefix + "لل" + first[2:], first)  # للقدس = ل + القدس
+        self._starts = starts
+
     def find(self, tokens: Tokens) -> list[Mention]:
         """Non-overlapping mentions, longest alias first, left to right."""
         folded, surface = tokens.folded, tokens.surface
         mentions: list[Mention] = []
         i, n = 0, len(folded)
-        longest = self._longest
-        prefixed = _ONE_LETTER_PREFIXES
+        starts, longest, index = self._starts, self._longest, self._index
         while i < n:
             token = folded[i]
-            # Fast path: most words start no alias, carry no prefix and need no stemming.
-            if (token not in longest and token[:1] not in prefixed and "'" not in token
-                    and "’" not in token and not ("\u0400" <= token[:1] <= "\u04ff")
-                    and not ("\u3400" <= token[:1] <= "\u9fff")):
-                i += 1
-                continue
-            matched = None
-            for first in prefix_variants(token):
-                limit = longest.get(first)
-                if not limit:
+            firsts = starts.get(token)
+            if firsts is None:
+                if "'" in token or "’" in token:  # l'ONU, Mısır'dan
+                    firsts = tuple(v for v in prefix_variants(token)[1:] if v in longest) or None
+                if firsts is None:
+                    lead = token[:1]
+                    if "\u0400" <= lead <= "\u04ff" and (stemmed := self._find_stemmed(folded, i)):
+                        mentions.append(stemmed)
+                        i = stemmed.end
+                        continue
+                    if "\u3400" <= lead <= "\u9fff":
+                        mentions.extend(self._find_cjk(token, i))
+                    i += 1
                     continue
-                for size in range(min(limit, n - i), 0, -1):
-                    entries = self._index.get((first, *folded[i + 1:i + size]))
+            matched = None
+            for first in firsts:
+                for size in range(min(longest[first], n - i), 0, -1):
+                    entries = index.get((first, *folded[i + 1:i + size]))
                     if not entries:
                         continue
                     for _, entity, required, adjective in entries:
@@ -184,10 +212,8 @@ class Gazetteer:
                         break
                 if matched:
                     break
-            if matched is None and cyrillic_stem(folded[i]):
+            if matched is None and cyrillic_stem(token):
                 matched = self._find_stemmed(folded, i)
-            if matched is None and _is_cjk(folded[i]):
-                mentions.extend(self._find_cjk(folded[i], i))
             if matched:
                 mentions.append(matched)
                 i = matched.end
