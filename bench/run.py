@@ -939,11 +939,14 @@ def _percents(values: list[float]) -> str:
     return "/".join(f"{v:.0f}" for v in values) or "?"
 
 
-def _add_latency(results: Results, key: str, lat: dict[str, Any], suffix: str = "") -> bool:
-    """Three rows (p50, p95, p99); True when the consumer could not keep up."""
+def _add_latency(results: Results, key: str, lat: dict[str, Any], utilisation: float, suffix: str = "") -> bool:
+    """Three rows (p50, p95, p99); True when the consumer could not keep up. `utilisation`:
+    the offered rate over the rate the 1-process drain reached."""
     overloaded = lat["censored"] > 0 or lat["output_rate"] < 0.95 * lat["offered_rate"]
-    head = (f"offered {lat['offered_rate']:,.0f}/s for {lat['seconds']:.0f}s; enriched {lat['output_rate']:,.0f}/s"
-            + ("; OVERLOADED: latency is mostly queueing" if overloaded else "; kept up"))
+    state = ("OVERLOADED: latency is mostly queueing" if overloaded
+             else "kept up, but near capacity: queueing" if utilisation > 0.8 else "kept up")
+    head = (f"offered {lat['offered_rate']:,.0f}/s ({utilisation:.2f} of the 1-process drain rate) for "
+            f"{lat['seconds']:.0f}s; enriched {lat['output_rate']:,.0f}/s; {state}")
     tails = {50: head,
              95: "enriched create time - raw create time, matched by fetched_at",
              99: (f"max {lat['max']:,.0f} ms; {lat['processed']:,}/{lat['offered']:,} processed"
@@ -953,7 +956,7 @@ def _add_latency(results: Results, key: str, lat: dict[str, Any], suffix: str = 
         extra = {k: v for k, v in lat.items() if not re.match(r"p\d+", k)} if p == 50 else {}
         results.add(f"{key}_p{p}", f"end-to-end latency p{p}{suffix}", lat[f"p{p}"], "ms",
                     notes=tails[p], lower_bound=lat[f"p{p}_lower_bound"], **extra)
-    results.rows[f"{key}_p50"]["overloaded"] = overloaded
+    results.rows[f"{key}_p50"].update(overloaded=overloaded, utilisation=utilisation)
     return overloaded
 
 
@@ -1012,16 +1015,18 @@ def run_all(run: Run, results: Results, soak_seconds: float | None) -> None:
                     startup_seconds=d.startup_seconds, written=d.written, dead_letters=d.dead_letters,
                     **({"scaling": d.rate / drains[1].rate} if procs > 1 else {}))
 
-    # 4. latency at the prescribed rate; if that overloads one consumer, also at half
-    # of what one consumer drained (the service's latency rather than a queue's)
+    # 4. latency at the prescribed rate; if that is near or above what one consumer
+    # drained, queueing dominates, so also measure at half that rate (the service's
+    # own latency rather than a queue's)
     log(f"4. latency: {plan.latency_rate}/s for {plan.latency_seconds:.0f}s into one consumer")
     lat = latency(run, plan.latency_rate, plan.latency_seconds, plan.latency_grace_seconds)
-    overloaded = _add_latency(results, "latency", lat)
-    if overloaded and plan.below_capacity_seconds:
+    utilisation = plan.latency_rate / drains[1].rate
+    overloaded = _add_latency(results, "latency", lat, utilisation=utilisation)
+    if (overloaded or utilisation > 0.7) and plan.below_capacity_seconds:
         rate = max(20, int(round(drains[1].rate * 0.5, -1)))
         log(f"4b. latency below capacity: {rate}/s (half the 1-process drain rate) for {plan.below_capacity_seconds:.0f}s")
         low = latency(run, rate, plan.below_capacity_seconds, 15.0, label="latency-low")
-        _add_latency(results, "latency_low", low, f" at {rate}/s")
+        _add_latency(results, "latency_low", low, rate / drains[1].rate, f" at {rate}/s")
 
     # 5. producer
     log(f"5. producer: newswire produce big.jsonl ({plan.producer_articles:,}) vs a plain kafka-python loop")

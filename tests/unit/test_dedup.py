@@ -75,3 +75,11 @@ def test_threshold_is_respected(threshold):
     result = index.check_and_add("half", sig("\n\n".join(PARAS[:5]) + "\n\n" + "\n\n".join(p[::-1] for p in PARAS[5:])))
     s = similarity(sig(ARTICLE.body), sig("\n\n".join(PARAS[:5]) + "\n\n" + "\n\n".join(p[::-1] for p in PARAS[5:])))
     assert (result is not None) == (s >= threshold)
+
+
+def test_copies_do_not_grow_the_candidate_sets():
+    index = MemoryIndex()
+    index.check_and_add("orig", sig(ARTICLE.body))
+    for i in range(50):
+        assert index.check_and_add(f"copy{i}", sig(ARTICLE.body + f" نسخة {i}")).duplicate_of == "orig"
+    assert max(len(members) for members in index._bands.values()) == 1

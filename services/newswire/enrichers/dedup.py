@@ -160,8 +160,11 @@ class MemoryIndex:
         candidates = [Candidate(m, self._entries[m][0], self._entries[m][2], self._entries[m][1]) for m in ids]
         result = decide(own_seq, candidates, sig, self.threshold)
         if existing is None:
-            self._entries[article_id] = (own_seq, sig, result.duplicate_of if result else None, self._clock(), keys)
-            for key in keys:
+            # Only originals go into the bands: a copy is found through its original, so
+            # a story syndicated a thousand times still costs one comparison, not a thousand.
+            bands = [] if result else keys
+            self._entries[article_id] = (own_seq, sig, result.duplicate_of if result else None, self._clock(), bands)
+            for key in bands:
                 self._bands.setdefault(key, set()).add(article_id)
         return result
 
@@ -225,5 +228,10 @@ class RedisIndex:
         ]
         result = decide(own_seq, candidates, sig, self.threshold)
         if result is not None:
-            self._redis.hset(f"{self.prefix}s:{article_id}", "root", result.duplicate_of)
+            # Copies leave the bands (see MemoryIndex); they stay findable by id.
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.hset(f"{self.prefix}s:{article_id}", "root", result.duplicate_of)
+            for key in band_keys(sig):
+                pipe.srem(f"{self.prefix}b:{key}", article_id)
+            pipe.execute()
         return result
