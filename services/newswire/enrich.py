@@ -122,7 +122,8 @@ def enrich(
         word_count=words,
         sentence_count=count_sentences(article.body),
         paragraph_count=count_paragraphs(article.body),
-        char_count=count_chars(plain) - count_chars(plain_title),
+        # Marks are deleted character by character, so plain = plain title + "\n\n" + plain body.
+        char_count=count_chars(plain[len(plain_title) + 2:]),
         reading_time_seconds=reading_time_seconds(words, language, s.reading_wpm, s.default_wpm),
         normalized_title=normalized_title,
         normalized_body=normalized_body if s.include_normalized_body else None,
