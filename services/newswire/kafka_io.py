@@ -100,10 +100,17 @@ def _connect(cls: type, conf: dict[str, Any]) -> Any:
     try:
         return cls(**conf)
     except KafkaError as exc:  # NoBrokersAvailable, KafkaTimeoutError, auth failures
+        mechanism = conf.get("sasl_mechanism")
         if _AUTH_WATCH.seen or "Authentication" in type(exc).__name__:
-            mechanism = conf.get("sasl_mechanism") or conf.get("security_protocol")
             raise BrokerUnavailable(
                 f"authentication failed at {servers} ({mechanism}): check NEWSWIRE_SASL_USERNAME and NEWSWIRE_SASL_PASSWORD"
+            ) from exc
+        if mechanism:
+            # A broker that refuses a login may also just drop the connection before
+            # saying why; with SASL on, say both possibilities rather than guess.
+            raise BrokerUnavailable(
+                f"cannot reach Kafka at {servers}, or authentication failed ({mechanism}): no answer within "
+                f"{conf.get('bootstrap_timeout_ms', 0) / 1000:g}s; check the address and NEWSWIRE_SASL_USERNAME/PASSWORD"
             ) from exc
         raise BrokerUnavailable(f"cannot reach Kafka at {servers}: {exc.__class__.__name__}: {exc}") from exc
 
