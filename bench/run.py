@@ -17,7 +17,7 @@ Methods (what each number means) are in bench/README.md. In short:
    best of three timed passes over the fixed article set (bench/workload.py).
 2. I/O limit: a pass-through with newswire's own client settings (`make_consumer`,
    `make_producer`): poll, send every record to another topic, flush, check every
-   write, commit the batch. One process.
+   write, commit the batch. One process, the first 10,000 messages of the raw topic.
 3. newswire: `python -m newswire.cli consume` processes (1, then 2 in one group)
    draining the same pre-filled raw topic with a fresh group each time. Rate =
    N / (last - first enriched record create time); the create time is stamped by the
@@ -27,13 +27,15 @@ Methods (what each number means) are in bench/README.md. In short:
 4. latency: a paced producer offers a fixed rate to one running consumer; latency =
    enriched record create time - raw record create time, matched per message by a
    unique `fetched_at` stamp (article ids repeat in the fixed set, so the key alone
-   is ambiguous; the enriched article carries `fetched_at` through unchanged).
-5. producer: `newswire produce big.jsonl` (subprocess) versus a plain kafka-python
-   loop with the same settings sending the same pre-encoded articles; both rated by
-   first-to-last record create time in their topic (wall time in the notes).
+   is ambiguous; the enriched article carries `fetched_at` through unchanged). When
+   the offered rate is near or above what one consumer drained, a second run at half
+   that rate gives the service's own latency.
+5. producer: `newswire produce big.jsonl` (subprocess, 10,000 lines) versus a plain
+   kafka-python loop with the same settings sending the same pre-encoded articles;
+   both rated from the first record's create time to everything acknowledged.
 6. memory: VmRSS of the 1-process consumer, sampled every 0.5 s over the drain.
-7. exactly-once: the 1-process drain again with `consume --exactly-once`, when the
-   CLI offers it.
+7. exactly-once: a fresh 1-process consumer with `consume --exactly-once` on the
+   first 10,000 articles of the same topic, when the CLI offers the flag.
 """
 
 from __future__ import annotations
@@ -77,7 +79,6 @@ from newswire.settings import Settings  # noqa: E402
 
 PARTITIONS = 6
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def log(message: str) -> None:

@@ -9,8 +9,8 @@ Every benchmark stage cycles through this same set, so the compute limit, the I/
 limit and the consumer all see the same bytes. Article ids therefore repeat every
 `len(set)` messages, which keeps the in-memory near-duplicate index at `len(set)`
 entries, exactly as in the compute-limit measurement. (Copies of one body under
-*different* ids are not used: the memory index compares a new article with every
-earlier copy of the same text, so the cost per article would grow with the run.)
+*different* ids are not used: each would be a near-duplicate of its first copy, a
+duplicate-only stream that the compute-limit loop does not see.)
 """
 
 from __future__ import annotations
