@@ -6,7 +6,6 @@ near-duplicate index, which is state by nature and is passed in explicitly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from newswire import PIPELINE_VERSION
@@ -67,12 +66,6 @@ def date_reference(article: RawArticle) -> datetime | None:
     if article.source.kind in ("feed", "api"):
         return article.fetched_at
     return None
-
-
-@dataclass(frozen=True)
-class _Text:
-    full: str
-    plain: str
 
 
 def enrich(

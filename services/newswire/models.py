@@ -3,7 +3,7 @@ is generated from them (`newswire schemas export`), and field names are fixed.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -204,6 +204,4 @@ MESSAGE_MODELS: dict[str, type[BaseModel]] = {
 
 
 def utc_now() -> datetime:
-    from datetime import timezone
-
     return datetime.now(timezone.utc)

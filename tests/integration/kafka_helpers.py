@@ -67,6 +67,21 @@ def http_get(url: str, timeout: float = 5) -> tuple[int, str]:
         return exc.code, exc.read().decode()
 
 
+def wait_for_http(url: str, proc: subprocess.Popen, logs, timeout: float, what: str) -> None:
+    """Until `url` answers 200; fail with the process's log if it exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"{what} exited with {proc.returncode}:\n{logs()}")
+        try:
+            if http_get(url, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not ready within {timeout}s:\n{logs()}")
+
+
 class ServiceProcess:
     """A `newswire` subprocess with its metrics endpoint on a known port."""
 
@@ -91,17 +106,7 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.metrics_port}"
 
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"service exited with {self.proc.returncode}:\n{self.logs()}")
-            try:
-                if http_get(self.base_url + "/readyz", timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"not ready within {timeout}s:\n{self.logs()}")
+        wait_for_http(self.base_url + "/readyz", self.proc, self.logs, timeout, "service")
 
     def metrics(self) -> str:
         status, text = http_get(self.base_url + "/metrics")

@@ -21,16 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import require_binary
 import yaml
 
+from tests.conftest import require_binary
 from tests.integration.kafka_helpers import (
     REPO,
     ServiceProcess,
     TopicSet,
     free_port,
     http_get,
+    wait_for_http,
     produce_raw,
 )
 
@@ -157,17 +157,7 @@ class Prometheus:
         return self.log_path.read_text(errors="replace")[-5000:]
 
     def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"prometheus exited with {self.proc.returncode}:\n{self.logs()}")
-            try:
-                if http_get(self.url + "/-/ready", timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"prometheus not ready within {timeout}s:\n{self.logs()}")
+        wait_for_http(self.url + "/-/ready", self.proc, self.logs, timeout, "prometheus")
 
     def api(self, path: str, **params: str) -> dict:
         url = f"{self.url}/api/v1/{path}"

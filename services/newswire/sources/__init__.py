@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from newswire.ids import article_id
@@ -49,10 +50,4 @@ def build_article(
         title, body, url = (data.get(k) if isinstance(data.get(k), str) else None for k in ("title", "body", "url"))
         data["id"] = article_id(title=title or "", body=body or "", url=url)
     # JSON-compatible validation: datetimes arrive as ISO strings from every reader.
-    return RawArticle.model_validate_json(_json_bytes(data))
-
-
-def _json_bytes(data: dict[str, Any]) -> bytes:
-    import orjson
-
-    return orjson.dumps(data)
+    return RawArticle.model_validate_json(orjson.dumps(data))
