@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     consume.add_argument("--dlq-topic", help="dead-letter topic (NEWSWIRE_DLQ_TOPIC)")
     consume.add_argument("--partitions", type=int, help="partitions for topics it creates (NEWSWIRE_PARTITIONS)")
     consume.add_argument("--replication-factor", type=int, help="replication factor for topics it creates (NEWSWIRE_REPLICATION_FACTOR)")
+    consume.add_argument("--processes", type=int, metavar="N",
+                         help="consumer processes of the group on this machine, one core each; process i serves "
+                              "metrics on --metrics-port + i (NEWSWIRE_PROCESSES)")
     consume.add_argument("--max-poll-records", type=int, help="largest batch (NEWSWIRE_MAX_POLL_RECORDS)")
     consume.add_argument("--exactly-once", action="store_const", const=True, default=None,
                          help="commit outputs and offsets in one Kafka transaction per batch (NEWSWIRE_EXACTLY_ONCE)")
@@ -97,7 +100,7 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
-def _stop_on_signals() -> threading.Event:
+def _stop_on_signals(signals: Sequence[int] = (signal.SIGTERM, signal.SIGINT)) -> threading.Event:
     """First SIGTERM/SIGINT asks for a clean stop; a second one exits at once."""
     stop = threading.Event()
 
@@ -106,8 +109,8 @@ def _stop_on_signals() -> threading.Event:
             raise SystemExit(128 + signum)
         stop.set()
 
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
+    for signum in signals:
+        signal.signal(signum, handler)
     return stop
 
 
@@ -256,9 +259,18 @@ def _produce(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F8
 
 
 def _consume(settings: "Settings") -> int:  # noqa: F821
+    if settings.processes > 1:
+        from newswire.supervisor import supervise
+
+        return supervise(settings, _stop_on_signals())
+    return run_consumer(settings)
+
+
+def run_consumer(settings: "Settings", signals: Sequence[int] = (signal.SIGTERM, signal.SIGINT)) -> int:  # noqa: F821
+    """One consumer process: serve the endpoints, consume until a stop signal."""
     from newswire.consumer import ConsumerService
 
-    stop = _stop_on_signals()
+    stop = _stop_on_signals(signals)
     health, server = _serve_metrics(settings, "consumer")
     try:
         ConsumerService(settings, health).run(stop)

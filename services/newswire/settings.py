@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Upper bound on a raw message; anything larger is dead-lettered, not parsed.
     max_message_bytes: int = Field(default=1_000_000, ge=1024)
     shutdown_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Consumer processes on this machine (one core each); see supervisor.py.
+    processes: int = Field(default=1, ge=1, le=64)
     # Exactly-once: outputs and consumed offsets commit in one Kafka transaction per batch.
     exactly_once: bool = False
     transactional_id_prefix: str = "newswire"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import socket
@@ -14,7 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+
+from newswire.ids import article_id as make_id
+from newswire.models import utc_now
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -202,3 +207,33 @@ def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
         return {tp.partition: off for tp, off in consumer.end_offsets(partitions).items()}
     finally:
         consumer.close()
+
+
+def numbered_articles(count: int, start: int = 0) -> list[tuple[str, bytes, str]]:
+    """(id, raw message value, sha256 of title+body) for `count` distinct articles."""
+    fetched = utc_now().isoformat()
+    out = []
+    for i in range(start, start + count):
+        title = f"Article {i}: grain exports rise as ports reopen"
+        body = (f"Shipment {i} left the port on Monday. " * 6 + "\n\n" +
+                "Traders said prices would stay firm while the harbour works continue. " * 4)
+        article_id = make_id(title=title, body=body)
+        value = orjson.dumps({"id": article_id, "title": title, "body": body,
+                              "source": {"name": "faults", "kind": "api"}, "fetched_at": fetched})
+        out.append((article_id, value, hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()))
+    return out
+
+
+def publish(bootstrap: str, topic: str, articles: list[tuple[str, bytes, str]], rate: float | None = None) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all", linger_ms=5)
+    try:
+        started = time.monotonic()
+        for n, (article_id, value, _) in enumerate(articles):
+            producer.send(topic, key=article_id.encode(), value=value)
+            if rate:
+                delay = started + n / rate - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+        producer.flush(timeout=120)
+    finally:
+        producer.close()

@@ -18,10 +18,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from kafka import KafkaAdminClient, KafkaProducer
+from kafka import KafkaAdminClient
 
-from newswire.ids import article_id as make_id
-from newswire.models import utc_now
 from tests.integration.kafka_helpers import (
     REPO,
     ServiceProcess,
@@ -29,42 +27,14 @@ from tests.integration.kafka_helpers import (
     committed_offsets,
     end_offsets,
     http_get,
+    numbered_articles,
+    publish,
     read_topic,
 )
 
 # Fast failure detection, so a SIGKILLed member's partitions move on within seconds.
 FAST_GROUP = {"NEWSWIRE_SESSION_TIMEOUT_MS": "6000", "NEWSWIRE_HEARTBEAT_INTERVAL_MS": "1000",
               "NEWSWIRE_PARTITIONS": "6", "NEWSWIRE_DEDUP_BACKEND": "off"}
-
-
-def numbered_articles(count: int, start: int = 0) -> list[tuple[str, bytes, str]]:
-    """(id, raw message value, sha256 of title+body) for `count` distinct articles."""
-    fetched = utc_now().isoformat()
-    out = []
-    for i in range(start, start + count):
-        title = f"Article {i}: grain exports rise as ports reopen"
-        body = (f"Shipment {i} left the port on Monday. " * 6 + "\n\n" +
-                "Traders said prices would stay firm while the harbour works continue. " * 4)
-        article_id = make_id(title=title, body=body)
-        value = orjson.dumps({"id": article_id, "title": title, "body": body,
-                              "source": {"name": "faults", "kind": "api"}, "fetched_at": fetched})
-        out.append((article_id, value, hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()))
-    return out
-
-
-def publish(bootstrap: str, topic: str, articles: list[tuple[str, bytes, str]], rate: float | None = None) -> None:
-    producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all", linger_ms=5)
-    try:
-        started = time.monotonic()
-        for n, (article_id, value, _) in enumerate(articles):
-            producer.send(topic, key=article_id.encode(), value=value)
-            if rate:
-                delay = started + n / rate - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-        producer.flush(timeout=120)
-    finally:
-        producer.close()
 
 
 def create_topics(bootstrap: str, topics: TopicSet, partitions: int = 6, enriched_config: dict | None = None) -> None:

@@ -66,6 +66,25 @@ def test_bad_setting_is_one_line():
     ]
 
 
+def test_processes_must_be_at_least_one():
+    proc = run("consume", "--processes", "0")
+    assert proc.returncode == 2
+    assert proc.stderr.decode().splitlines() == [
+        "newswire: invalid setting processes: Input should be greater than or equal to 1"
+    ]
+
+
+def test_child_processes_get_consecutive_metrics_ports():
+    from newswire.settings import Settings
+    from newswire.supervisor import child_settings
+
+    parent = Settings(processes=3, metrics_port=9300)
+    children = [child_settings(parent, i) for i in range(3)]
+    assert [c.metrics_port for c in children] == [9300, 9301, 9302]
+    assert {c.processes for c in children} == {1}
+    assert child_settings(Settings(processes=2, metrics_port=0), 1).metrics_port == 0  # any free port
+
+
 def test_schemas_check_passes_on_the_repository():
     proc = run("schemas", "check", "--dir", str(REPO / "schemas"))
     assert proc.returncode == 0, proc.stderr

@@ -33,7 +33,9 @@ def sanitize_text(text: str) -> str:
     characters or bidi overrides."""
     if _CONTROL_RE.search(text):
         text = _CONTROL_RE.sub("", text)
-    if not _SUSPECT_RE.search(text):
+    # Every suspect pattern needs one of these characters; `in` scans in C at memchr
+    # speed, the case-insensitive alternation above does not.
+    if not ("<" in text or "&" in text or ":" in text) or not _SUSPECT_RE.search(text):
         return text
     for _ in range(_MAX_ROUNDS):
         cleaned = html.unescape(nh3.clean(text, tags=set(), clean_content_tags=_CONTENT_TAGS, strip_comments=True))

@@ -7,10 +7,11 @@ for case-sensitive acronyms; `folded` is each word's matching form (see textnorm
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newswire.textnorm import normalize, strip_arabic_marks
+from newswire.textnorm import DELETE_RE, fold_arabic, normalize, strip_arabic_marks
 
 # A word: letters or digits, joined through inner apostrophes, hyphens or dots
 # (l'État, well-known, 3.5). Arabic marks are removed before tokenising, so a
@@ -41,4 +42,15 @@ def tokenize(text: str) -> Tokens:
 def tokenize_plain(plain: str) -> Tokens:
     """For text whose Arabic marks are already removed (saves a pass)."""
     surface = WORD_RE.findall(plain)
-    return Tokens(surface, [fold_token(t) for t in surface])
+    return Tokens(surface, fold_tokens(surface))
+
+
+def fold_tokens(words: list[str]) -> list[str]:
+    """[fold_token(w) for w in words], computed on the joined words in a few C passes:
+    one streaming pass over 3 KB beats 500 scattered cache lookups. NUL separates words
+    (it is never inside one and never composes); when NFKC would change the text, it
+    could also split or merge words, so that rare text is folded word by word."""
+    joined = "\x00".join(words)
+    if not unicodedata.is_normalized("NFKC", joined):
+        return [fold_token(w) for w in words]
+    return fold_arabic(DELETE_RE.sub("", joined)).casefold().split("\x00") if words else []
