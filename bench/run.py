@@ -13,7 +13,7 @@ NEWSWIRE_KAFKA_DIR and stopped (and wiped) at the end, whatever happens. With
 
 Methods (what each number means) are in bench/README.md. In short:
 
-1. compute limit: `process()` + `to_json()` in this process (one core), no Kafka;
+1. compute limit: `process_many()` (in the consumer's chunks) + `to_json()` in this process (one core), no Kafka;
    best of three timed passes over the fixed article set (bench/workload.py).
 2. I/O limit: a pass-through with newswire's own client settings (`make_consumer`,
    `make_producer`): poll, send every record to another topic, flush, check every
@@ -74,7 +74,8 @@ import workload  # noqa: E402
 from newswire.enrichers.dedup import MemoryIndex  # noqa: E402
 from newswire.kafka_io import ensure_topics, headers, make_consumer, make_producer  # noqa: E402
 from newswire.models import ENRICHED_SCHEMA, RAW_SCHEMA  # noqa: E402
-from newswire.pipeline import process, to_json  # noqa: E402
+from newswire.consumer import ENRICH_CHUNK  # noqa: E402
+from newswire.pipeline import process, process_many, to_json  # noqa: E402
 from newswire.settings import Settings  # noqa: E402
 
 PARTITIONS = 6
@@ -525,11 +526,12 @@ def compute_limit(run: Run) -> dict[str, Any]:
     values = run.articles.values
 
     def one_pass() -> None:
-        for value in values:
-            result = process(value, settings, dedup=dedup)
-            if result.article is None:
-                raise BenchError(f"a benchmark article failed: {result.failure}")
-            to_json(result.article)
+        # In the consumer's chunks: enrichment runs stage by stage over each chunk.
+        for start in range(0, len(values), ENRICH_CHUNK):
+            for result in process_many(values[start:start + ENRICH_CHUNK], settings, dedup=dedup):
+                if result.article is None:
+                    raise BenchError(f"a benchmark article failed: {result.failure}")
+                to_json(result.article)
 
     one_pass()  # warm: language model, caches, the dedup index holds the set
     rates, cpu_rates = [], []

@@ -32,13 +32,17 @@ from newswire.kafka_io import (
     topic_max_bytes,
 )
 from newswire.models import DEAD_LETTER_SCHEMA, ENRICHED_SCHEMA
-from newswire.pipeline import Failure, dead_letter, make_dedup_index, process, to_json
+from newswire.pipeline import Failure, Result, dead_letter, make_dedup_index, process_many, to_json
 from newswire.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SERVICE = "consumer"
 _RETRY_BACKOFF_MAX_SECONDS = 30.0
+# Articles enriched together (pipeline.process_many): enough for each enrichment stage's
+# tables to stay in the CPU caches across the chunk, few enough (about 60 ms of work)
+# that the first writes of a big batch leave early.
+ENRICH_CHUNK = 64
 # How often lag is measured; the same broker round trip tells whether Kafka answers.
 _CHECK_INTERVAL_SECONDS = 5.0
 
@@ -236,12 +240,15 @@ class ConsumerService:
 
     def _send_batch(self, producer: KafkaProducer, records: dict[TopicPartition, list[Any]],
                     pending: list[_Pending] | None = None) -> list[_Pending]:
-        """Process every message of the batch and send its output; nothing is awaited yet."""
+        """Process every message of the batch and send its output; nothing is awaited yet.
+        Messages are enriched in chunks (see ENRICH_CHUNK), each chunk sent as it is done."""
         pending = [] if pending is None else pending
+        items: list[tuple[TopicPartition, Any]] = []
         for tp, batch in records.items():
             m.MESSAGES_CONSUMED.labels(topic=tp.topic).inc(len(batch))
-            for record in batch:
-                pending.append(self._send_result(producer, tp, record))
+            items.extend((tp, record) for record in batch)
+        for start in range(0, len(items), ENRICH_CHUNK):
+            pending.extend(self._send_results(producer, items[start:start + ENRICH_CHUNK]))
         m.BATCH_SIZE.observe(len(pending))
         m.IN_FLIGHT.set(len(pending))
         return pending
@@ -281,11 +288,21 @@ class ConsumerService:
             pass
         return self._make_producer()
 
-    def _send_result(self, producer: KafkaProducer, tp: TopicPartition, record: Any) -> _Pending:
-        refused = self._refused.pop((tp, record.offset), None)
-        if refused is not None:  # its enriched write was refused for good last time
-            return self._send_dead_letter(producer, tp, record, refused)
-        result = process(record.value, self.settings, dedup=self.dedup)
+    def _send_results(self, producer: KafkaProducer, chunk: list[tuple[TopicPartition, Any]]) -> list[_Pending]:
+        # A message whose enriched write was refused for good last time is dead-lettered.
+        refused = {i: failure for i, (tp, record) in enumerate(chunk)
+                   if (failure := self._refused.pop((tp, record.offset), None)) is not None}
+        todo = [i for i in range(len(chunk)) if i not in refused]
+        results = dict(zip(todo, process_many([chunk[i][1].value for i in todo], self.settings, dedup=self.dedup)))
+        sent = []
+        for i, (tp, record) in enumerate(chunk):
+            if i in refused:
+                sent.append(self._send_dead_letter(producer, tp, record, refused[i]))
+            else:
+                sent.append(self._send_processed(producer, tp, record, results[i]))
+        return sent
+
+    def _send_processed(self, producer: KafkaProducer, tp: TopicPartition, record: Any, result: Result) -> _Pending:
         for stage, seconds in result.timings.items():
             m.stage_timer(stage).observe(seconds)
         if result.article is not None:

@@ -64,3 +64,23 @@ def test_prefix_variants():
     assert prefix_variants("وبغزه") == ("وبغزه", "بغزه", "غزه")
     assert "القدس" in prefix_variants("للقدس")
     assert prefix_variants("moscow") == ("moscow",)
+
+
+def test_a_start_word_is_settled_by_the_next_word():
+    # "Gaza" alone and inside "Gaza Strip"; "Security" only begins "Security Council".
+    found = G.find(tokenize("Gaza Strip, Gaza today. Security forces; the Security Council"))
+    assert [(m.entity.id, m.start, m.end) for m in found] == [
+        ("region:gaza-strip", 0, 2), ("region:gaza-strip", 2, 3), ("org:unsc", 7, 9)]
+    assert ids("Gaza") == ["region:gaza-strip"] and ids("Security") == []
+
+
+def test_words_seen_before_match_the_same(monkeypatch):
+    text = "l'ONU à Moscou; в Москве и Москву; un UN Gaza"
+    want = ids(text)
+    assert want == ["org:un", "city:moscow", "city:moscow", "city:moscow", "org:un", "region:gaza-strip"]
+    assert ids(text) == want  # now from the table of words seen
+    monkeypatch.setattr("newswire.enrichers.gazetteer.WORD_CACHE_SIZE", 0)
+    fresh = Gazetteer(ENTITIES)
+    fresh.find(tokenize("other words first"))
+    assert fresh.find(tokenize(text)) == G.find(tokenize(text))  # the table is reset on the way
+    assert len(fresh._known) < len(G._known)

@@ -38,6 +38,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
 __all__ = ["DateMention", "extract_dates"]
 
@@ -58,16 +59,29 @@ class DateMention:
 # invisible characters (which would otherwise split "16" from "فبراير").
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640"
 _INVISIBLE = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
-_STRIP_RE = re.compile(f"[{_MARKS}{_INVISIBLE}]+")
+
+
+def _run_of(char_class: str) -> str:
+    """One or more of `char_class`, spelt X X* rather than X+: a pattern that starts with
+    a plain character class lets the regex engine skip ahead with its fast class scan
+    (twice as fast over a whole article)."""
+    return f"{char_class}{char_class}*"
+
+
+_STRIPPED = f"[{_MARKS}{_INVISIBLE}]"
+_STRIP_RE = re.compile(_run_of(_STRIPPED))
 _TRAILING_MARKS_RE = re.compile(f"[{_MARKS}]*")
 
 _D = "[0-9\u0660-\u0669\u06f0-\u06f9]"  # ASCII, Arabic-Indic and Persian digits
 _S = r"[^\S\n]"  # whitespace inside a mention (a mention never spans a line break)
-_NUM_RE = re.compile(f"{_D}+")
+_NUM_RE = re.compile(_run_of(_D))
 
 _AR_PREFIXES = "وبلفك"
 # Characters that end a clause (for the conservative weekday / "today" rules).
 _BOUNDARY = frozenset("\n\r،,؛;:.!?؟()[]{}«»\"“”'‘’-–—…/|")
+
+
+_STRIP_SPLIT_RE = re.compile(f"({_run_of(_STRIPPED)})")  # kept / removed pieces, alternating
 
 
 class _OffsetMap:
@@ -76,21 +90,15 @@ class _OffsetMap:
     __slots__ = ("work", "_at", "_shift")
 
     def __init__(self, text: str) -> None:
-        parts: list[str] = []
-        at: list[int] = []  # working index before which a removed run sat
-        shift = [0]  # total characters removed up to and including that run
-        removed = last = 0
-        for m in _STRIP_RE.finditer(text):
-            s, e = m.span()
-            parts.append(text[last:s])
-            at.append(s - removed)
-            removed += e - s
-            shift.append(removed)
-            last = e
-        parts.append(text[last:])
-        self.work = "".join(parts)
-        self._at = at
-        self._shift = shift
+        # One C-level split instead of a Python loop per removed run (a vocalised Arabic
+        # text has one run per letter): pieces alternate kept, removed, kept, ...
+        pieces = _STRIP_SPLIT_RE.split(text)
+        kept = pieces[0::2]
+        self.work = "".join(kept)
+        # Working index before which each removed run sat, and the total characters
+        # removed up to and including that run.
+        self._at = list(accumulate(map(len, kept[:-1])))
+        self._shift = list(accumulate(map(len, pieces[1::2]), initial=0))
 
     def orig(self, w: int) -> int:
         """Original index of the working-copy character at index w."""
@@ -190,7 +198,19 @@ def _alternation(names: list[str], to_pattern) -> str:
     return "|".join(to_pattern(n) for n in sorted(set(names), key=len, reverse=True))
 
 
-_LATIN_ALT = _alternation(list(_LATIN_LOOKUP), re.escape)
+def _grouped_alternation(names: list[str]) -> str:
+    """_alternation() of literal lower-case names, factored by first letter: the regex
+    engine then tries one branch per letter instead of every name (twice as fast on a
+    number not followed by a month). Names with different first letters never match at
+    the same place, and each group keeps the longest-first order, so the matches are
+    the same."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(set(names), key=len, reverse=True):
+        groups.setdefault(name[0], []).append(name[1:])
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(map(re.escape, rests))})" for first, rests in groups.items())
+
+
+_LATIN_ALT = _grouped_alternation(list(_LATIN_LOOKUP))
 _AR_ALT = _alternation(_AR_SHORT + _AR_LONG, _ar_pattern)
 _MONTH_ALT = (
     f"{_LATIN_ALT}|{_alternation(_AR_SHORT, _ar_pattern)}"
@@ -983,7 +1003,7 @@ def extract_dates(text: str, reference: datetime | None = None, language: str | 
     ref = _reference_date(reference)
     lang = language.lower().replace("_", "-").split("-")[0] if language else None
 
-    if _STRIP_RE.search(text) is None:
+    if text.isascii() or _STRIP_RE.search(text) is None:  # isascii() is O(1)
         omap, work = None, text
     else:
         omap = _OffsetMap(text)

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 from typing import Any, Iterable
 
 from newswire.enrichers.tokens import WORD_CACHE_SIZE, Tokens, tokenize
@@ -79,6 +80,12 @@ _ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|all|dell|nell|sull|dall)['’](?=\w
 
 
 _Entry = tuple[int, "Entity", "tuple[str, ...] | None", bool]
+# What find does at a start form, decided once (Gazetteer._plan): (first alias word,
+# number of the entity it names alone or None, demonym?), settled by the next word unless
+# it continues a longer alias; or _LOOK, look closely (Gazetteer._match_at). Plain values,
+# not Entity objects, so that the garbage collector soon stops tracking the 50k tuples.
+_Plan = tuple[str, "int | None", bool]
+_LOOK = True
 
 
 def _surface_forms(token: str) -> tuple[str, ...]:
@@ -174,62 +181,136 @@ class Gazetteer:
                     for prefix in ("", *_CONJUNCTIONS):
                         add(prefix + "لل" + first[2:], first)  # للقدس = ل + القدس
         self._starts = starts
+        # Prefixes of the aliases (the proper ones, and for stems the whole ones too), so
+        # a match grows only while an alias can still come out of it.
+        self._alias_prefixes = {key[:size] for key in self._index for size in range(1, len(key))}
+        self._pairs = {key[:2] for key in self._index if len(key) > 1}
+        self._stem_prefixes = {key[:size] for key in self._stems for size in range(1, len(key) + 1)}
+        self._cjk_heads = {name[:2] for name in self._cjk}  # a run's aliases have 2+ characters
+        self._alone: list[Entity] = []  # entities of the plans, by number
+        self._plans = {form: self._plan(form, firsts) for form, firsts in starts.items()}
+        self._known = dict(self._plans)  # and the other words seen, see _plans_of
+
+    def _plan(self, form: str, firsts: tuple[str, ...]) -> _Plan | bool:
+        """How find treats a start form. Unless the next word continues a longer alias,
+        "gaza" is a mention on its own and "the" (of "the hague") none."""
+        if len(firsts) > 1:
+            return _LOOK
+        first = firsts[0]
+        entries = self._index.get((first,))
+        if entries and entries[0][2] is None:  # the word alone is an alias, in any case
+            self._alone.append(entries[0][1])
+            return (first, len(self._alone) - 1, entries[0][3])
+        if not entries and not self._may_stem(form):  # it only begins longer aliases
+            return (first, None, False)
+        return _LOOK
 
     def find(self, tokens: Tokens) -> list[Mention]:
         """Non-overlapping mentions, longest alias first, left to right."""
         folded, surface = tokens.folded, tokens.surface
+        plans = self._plans_of(folded)
+        pairs, entities = self._pairs, self._alone
         mentions: list[Mention] = []
-        i, n = 0, len(folded)
-        starts, longest, index = self._starts, self._longest, self._index
-        while i < n:
-            token = folded[i]
-            firsts = starts.get(token)
-            if firsts is None:
-                if "'" in token or "’" in token:  # l'ONU, Mısır'dan
-                    firsts = tuple(v for v in prefix_variants(token)[1:] if v in longest) or None
-                if firsts is None:
-                    lead = token[:1]
-                    if "\u0400" <= lead <= "\u04ff" and (stemmed := self._find_stemmed(folded, i)):
-                        mentions.append(stemmed)
-                        i = stemmed.end
-                        continue
-                    if "\u3400" <= lead <= "\u9fff":
-                        mentions.extend(self._find_cjk(token, i))
-                    i += 1
+        last = len(folded) - 1
+        end = 0  # tokens before `end` are inside a mention already
+        for i in compress(range(len(folded)), plans):  # the few that can begin one
+            if i < end:
+                continue
+            plan = plans[i]
+            if plan is not _LOOK:
+                first, alone, adjective = plan  # type: ignore[misc]
+                if i == last or (first, folded[i + 1]) not in pairs:  # no longer alias here
+                    if alone is not None:
+                        mentions.append(Mention(entities[alone], i, i + 1, adjective))
                     continue
-            matched = None
-            for first in firsts:
-                for size in range(min(longest[first], n - i), 0, -1):
-                    entries = index.get((first, *folded[i + 1:i + size]))
-                    if not entries:
-                        continue
-                    for _, entity, required, adjective in entries:
-                        if required is None or (required[0] in _surface_forms(surface[i])
-                                                and tuple(surface[i + 1:i + size]) == required[1:]):
-                            matched = Mention(entity, i, i + size, adjective)
-                            break
-                    if matched:
-                        break
-                if matched:
-                    break
-            if matched is None and cyrillic_stem(token):
-                matched = self._find_stemmed(folded, i)
-            if matched:
-                mentions.append(matched)
-                i = matched.end
-            else:
-                i += 1
+            found = self._match_at(folded, surface, i)
+            if found:
+                mentions += found
+                end = found[-1].end
         return mentions
 
+    def _plans_of(self, folded: list[str]) -> list[_Plan | bool | None]:
+        """The plan of each token, false for the many that can't begin a mention: one dict
+        lookup per token, in C. Besides the start forms the table keeps the verdict on the
+        other words seen (news vocabulary repeats), bounded like the word caches."""
+        plans = list(map(self._known.get, folded))
+        if None in plans:  # words not seen yet
+            if len(self._known) > len(self._plans) + WORD_CACHE_SIZE:
+                self._known = dict(self._plans)
+            for i, plan in enumerate(plans):
+                if plan is None:
+                    plans[i] = self._known[folded[i]] = _LOOK if self._may_start(folded[i]) else False
+        return plans
+
+    def _may_start(self, token: str) -> bool:
+        """Whether a word that is not a start form can still begin a mention (the fallbacks
+        of _match_at): an elided or suffixed name, a declined Cyrillic name or a CJK run."""
+        if ("'" in token or "’" in token) and any(v in self._longest for v in prefix_variants(token)[1:]):
+            return True
+        return self._may_stem(token) or "\u3400" <= token[:1] <= "\u9fff"
+
+    def _may_stem(self, token: str) -> bool:
+        """Whether some alias compared by Cyrillic stems can begin with this word."""
+        stem = cyrillic_stem(token)
+        return stem is not None and (stem,) in self._stem_prefixes
+
+    def _match_at(self, folded: list[str], surface: list[str], i: int) -> list[Mention]:
+        """The mentions found at token i (the loop body of the plain scan): one by alias,
+        else by Cyrillic stem, or the names inside a CJK run, or none."""
+        token = folded[i]
+        firsts = self._starts.get(token)
+        if firsts is None and ("'" in token or "’" in token):  # l'ONU, Mısır'dan
+            firsts = tuple(v for v in prefix_variants(token)[1:] if v in self._longest) or None
+        if firsts is None:
+            lead = token[:1]
+            if "\u0400" <= lead <= "\u04ff":
+                stemmed = self._find_stemmed(folded, i)
+                return [stemmed] if stemmed else []
+            if "\u3400" <= lead <= "\u9fff":
+                return self._find_cjk(token, i)
+            return []
+        for first in firsts:
+            matched = self._find_alias(first, folded, surface, i)
+            if matched:
+                return [matched]
+        if cyrillic_stem(token):
+            stemmed = self._find_stemmed(folded, i)
+            if stemmed:
+                return [stemmed]
+        return []
+
+    def _find_alias(self, first: str, folded: list[str], surface: list[str], i: int) -> Mention | None:
+        """The longest alias beginning with `first` at token i whose case-sensitive form,
+        if any, matches the surface words."""
+        index, prefixes = self._index, self._alias_prefixes
+        key = (first,)
+        keys = [key] if key in index else []
+        for token in folded[i + 1:i + self._longest[first]]:
+            if key not in prefixes:
+                break  # no longer alias begins with these words
+            key = (*key, token)
+            if key in index:
+                keys.append(key)
+        for key in reversed(keys):
+            size = len(key)
+            for _, entity, required, adjective in index[key]:
+                if required is None or (required[0] in _surface_forms(surface[i])
+                                        and tuple(surface[i + 1:i + size]) == required[1:]):
+                    return Mention(entity, i, i + size, adjective)
+        return None
+
     def _find_stemmed(self, folded: list[str], i: int) -> Mention | None:
-        stems: list[str] = []
+        """The longest alias at token i compared by Cyrillic stems (declined names)."""
+        stems: tuple[str, ...] = ()
         best = None
         for token in folded[i:i + _MAX_ALIAS_TOKENS]:
             stem = cyrillic_stem(token)
             if stem is None:
                 break
-            stems.append(stem)
-            entries = self._stems.get(tuple(stems))
+            stems = (*stems, stem)
+            if stems not in self._stem_prefixes:
+                break  # no stemmed alias begins with these words
+            entries = self._stems.get(stems)
             if entries:
                 best = Mention(entries[0][1], i, i + len(stems), entries[0][3])
         return best
@@ -239,6 +320,9 @@ class Gazetteer:
         found = []
         pos = 0
         while pos < len(run):
+            if run[pos:pos + 2] not in self._cjk_heads:
+                pos += 1  # no alias begins here
+                continue
             for size in range(min(_CJK_MAX, len(run) - pos), 1, -1):
                 entries = self._cjk.get(run[pos:pos + size])
                 if entries:

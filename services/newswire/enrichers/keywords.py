@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, pairwise
+from operator import itemgetter
 
 import stopwordsiso
 
@@ -58,58 +60,162 @@ def _strip_article(token: str) -> str:
     return _ARTICLE_RE.sub("", token, count=1)
 
 
+# Everything per token is done with C-level bulk operations (set algebra, map over a
+# bound dict method, itertools, Counter over iterators): one Python expression per token
+# would cost more than all the rest. Per-word results are kept across articles (news
+# vocabulary repeats a lot) in bounded tables: one per stopword language, so a service
+# that sees ten languages holds at most ten of them (about 6 MB each when full).
+_TABLE_SIZE = 50_000
+
+def _fill(table: dict, distinct: set[str], compute) -> dict:
+    """The table, with compute(word) added for the distinct words it does not hold yet."""
+    missing = distinct.difference(table)
+    if missing:
+        if len(table) + len(missing) > _TABLE_SIZE:
+            table.clear()  # bounded: start over rather than grow forever
+            missing = distinct
+        table.update({word: compute(word) for word in missing})
+    return table
+
+
+def _arabic_key(token: str) -> str:
+    return _strip_article(token) if "\u0600" <= token[:1] <= "\u06ff" else token
+
+
+def _bare_form(key: str) -> str | None:
+    """The key without its one-letter prefix (و ف ب ل ك), when it may have one."""
+    return _strip_article(key[1:]) if key[:1] in _LETTER_PREFIXES and len(key) >= 4 else None
+
+
+_ARABIC_KEYS: dict[str, str] = {}  # folded token -> key, article prefix folded
+_PREFIXED: dict[str, str] = {}  # folded token -> bare form of its key, when it has one
+
+
+def _learn_arabic(distinct: set[str]) -> None:
+    """Adds the tokens not seen yet to _ARABIC_KEYS (and _PREFIXED)."""
+    missing = distinct.difference(_ARABIC_KEYS)
+    if not missing:
+        return
+    if len(_ARABIC_KEYS) + len(missing) > _TABLE_SIZE:
+        _ARABIC_KEYS.clear()  # bounded: start over rather than grow forever
+        _PREFIXED.clear()
+        missing = distinct
+    for token in missing:
+        key = _ARABIC_KEYS[token] = _arabic_key(token)
+        if (bare := _bare_form(key)) is not None:
+            _PREFIXED[token] = bare
+
+
+def _arabic_merges(distinct: set[str]) -> dict[str, str]:
+    """Folded token -> bare form, for the tokens whose one-letter prefix is folded because
+    the document also has the bare word (its evidence decides)."""
+    _learn_arabic(distinct)
+    prefixed = list(_PREFIXED.keys() & distinct)  # scans `distinct`, not the table
+    if not prefixed:
+        return {}
+    vocabulary = set(map(_ARABIC_KEYS.__getitem__, distinct))
+    bare = list(map(_PREFIXED.__getitem__, prefixed))
+    return dict(compress(zip(prefixed, bare), map(vocabulary.__contains__, bare)))
+
+
 def arabic_keys(folded: list[str]) -> list[str]:
     """One key per token: article prefixes folded; a one-letter prefix (و ف ب ل ك)
     folded only when the bare word also occurs in the document."""
-    keys = [_strip_article(t) if t[:1] >= "\u0600" and t[:1] <= "\u06ff" else t for t in folded]
-    vocabulary = set(keys)
-    out = []
-    for key in keys:
-        if key[:1] in _LETTER_PREFIXES and len(key) >= 4:
-            bare = _strip_article(key[1:])
-            if bare in vocabulary:
-                key = bare
-        out.append(key)
-    return out
+    distinct = set(folded)
+    merges = _arabic_merges(distinct)
+    keys = list(map(_ARABIC_KEYS.__getitem__, folded))
+    return list(map(merges.get, folded, keys)) if merges else keys
 
 
 _ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|all|dell|nell|sull|dall)['’](?=\w{2})", re.I)
 
 
+def _elided(token: str) -> str:
+    return _ELISION_RE.sub("", token) if "'" in token or "’" in token else token
+
+
 def latin_keys(folded: list[str]) -> list[str]:
     """French/Italian elisions folded: l'eau -> eau, d'habitants -> habitants."""
-    return [_ELISION_RE.sub("", t) if "'" in t or "’" in t else t for t in folded]
+    return [_elided(t) for t in folded]
+
+
+def _content_check(stop_language: str):
+    """key -> the key when it is a content word (not a stopword, a letter or a number), else None."""
+    stop = stopwords(stop_language)
+
+    def content_key(key: str) -> str | None:
+        return key if key not in stop and len(key) > 1 and not key[0].isdigit() else None
+
+    return content_key
+
+
+# Per stopword language: folded token -> content key or None (without Arabic merges).
+_CONTENT: dict[str, dict[str, str | None]] = {}
+_MERGED_CONTENT: dict[str, dict[str, str | None]] = {}  # the same for merged Arabic keys
+
+
+def _content_keys(folded: list[str], language: str) -> list[str | None]:
+    """Per token: its key when it is a content word, else None (the only use of a
+    non-content token is its position)."""
+    stop_language = language if language != "und" else "en"
+    content_key = _content_check(stop_language)
+    distinct = set(folded)
+    arabic = language in ("ar", "fa", "ur")
+    to_key = _arabic_key if arabic else _elided
+    table = _fill(_CONTENT.setdefault(f"{stop_language}:{arabic}", {}), distinct,
+                  lambda token: content_key(to_key(token)))
+    ck = list(map(table.__getitem__, folded))
+    if arabic and (merges := _arabic_merges(distinct)):
+        merged = _fill(_MERGED_CONTENT.setdefault(stop_language, {}), set(merges.values()), content_key)
+        ck = list(map({t: merged[b] for t, b in merges.items()}.get, folded, ck))
+    return ck
+
+
+def _weighted_scores(counts: Counter, ck: list[str | None], title_tokens: int) -> dict[str, float]:
+    """Frequency, plus extra weight for occurrences in the title and the lead. (All
+    weights are multiples of 0.5: adding them one by one gives exactly the same floats.)"""
+    scores: dict[str, float] = dict(counts)
+    for key in filter(None, ck[:title_tokens]):
+        scores[key] += _TITLE_WEIGHT - 1
+    for key in filter(None, ck[title_tokens:title_tokens + max(40, len(ck) // 5)]):
+        scores[key] += _LEAD_WEIGHT - 1
+    return scores
+
+
+def _recurring_pairs(ck: list[str | None], title_tokens: int) -> list[tuple[tuple[str, str], int]]:
+    """Adjacent content-word pairs seen at least twice, not counting the one across the
+    title / body boundary."""
+    pairs = Counter(pairwise(ck))  # pairs with a non-content token (None) are dropped below
+    if 0 < title_tokens < len(ck):
+        pairs[ck[title_tokens - 1], ck[title_tokens]] -= 1
+    recurring = compress(pairs, map((1).__lt__, pairs.values()))  # count >= 2
+    return [(pair, pairs[pair]) for pair in recurring if pair[0] is not None and pair[1] is not None]
 
 
 def extract_keywords(tokens: Tokens, title_tokens: int, language: str, top_n: int = TOP_N) -> list[Keyword]:
     """Top terms and two-word phrases. `title_tokens` is how many leading tokens are the title."""
     if not tokens.folded:
         return []
-    stop = stopwords(language if language != "und" else "en")
-    keys = arabic_keys(tokens.folded) if language in ("ar", "fa", "ur") else latin_keys(tokens.folded)
-    # Bulk operations (list comprehensions, Counter) keep this in C as much as possible.
-    content = [k not in stop and len(k) > 1 and not k[0].isdigit() for k in keys]
-    words = [k for k, ok in zip(keys, content) if ok]
+    ck = _content_keys(tokens.folded, language)
+    words = list(filter(None, ck))
     if not words:
         return []
     counts = Counter(words)
-    lead_end = title_tokens + max(40, len(keys) // 5)
-    scores = Counter(words)
-    scores.update({k: n * (_TITLE_WEIGHT - 1) for k, n in Counter(k for k, ok in zip(keys[:title_tokens], content) if ok).items()})
-    scores.update({k: n * (_LEAD_WEIGHT - 1) for k, n in Counter(
-        k for k, ok in zip(keys[title_tokens:lead_end], content[title_tokens:lead_end]) if ok).items()})
+    scores = _weighted_scores(counts, ck, title_tokens)
+    phrases = _recurring_pairs(ck, title_tokens)
+    # sorted() is stable, so equal scores keep first-seen order, exactly as most_common().
+    top = sorted(scores.items(), key=itemgetter(1), reverse=True)[:top_n * 3]
     # First surface form of each key, for display.
-    surface = dict(zip(reversed(keys), reversed(tokens.surface)))
-
-    ok_pairs = [i for i in range(1, len(keys)) if content[i] and content[i - 1] and i != title_tokens]
-    pairs = Counter((keys[i - 1], keys[i]) for i in ok_pairs)
+    surface = dict(zip(reversed(words), reversed(list(compress(tokens.surface, ck)))))
 
     candidates: list[tuple[float, str, int, tuple[str, ...]]] = [
         (n * 2.5 + (scores[a] + scores[b]) / 4, f"{surface[a]} {surface[b]}", n, (a, b))
-        for (a, b), n in pairs.items() if n >= 2
+        for (a, b), n in phrases
     ]
-    candidates.extend((score, surface[key], counts[key], (key,)) for key, score in scores.most_common(top_n * 3))
-    candidates.sort(key=lambda c: (-c[0], c[1]))
+    candidates += [(score, surface[key], counts[key], (key,)) for key, score in top]
+    # By score, then term (terms are distinct); two stable sorts need no Python key function.
+    candidates.sort(key=itemgetter(1))
+    candidates.sort(key=itemgetter(0), reverse=True)
 
     chosen: list[tuple[float, str, int]] = []
     covered: set[str] = set()

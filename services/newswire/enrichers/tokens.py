@@ -20,7 +20,8 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 
 # Per-word results are cached (news vocabulary repeats a lot); lru_cache keeps the
 # cache bounded and is implemented in C, so a hit costs about as much as a dict lookup.
-WORD_CACHE_SIZE = 200_000
+# Each full cache of this size holds about 12 MB; a few enrichers keep one.
+WORD_CACHE_SIZE = 100_000
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
