@@ -45,3 +45,21 @@ def test_english_phrases_and_stopwords():
 
 def test_empty():
     assert extract_keywords(tokenize(""), 0, "en") == []
+
+
+def test_bounded_word_tables_give_the_same_keywords(monkeypatch):
+    """The per-word tables start over when full; answers must not depend on what they hold."""
+    import json
+
+    from newswire.enrichers import keywords as kw
+    from tests.conftest import REPO
+
+    items = [json.loads(line) for line in (REPO / "tests/corpus/articles.jsonl").read_text().splitlines()[:30]]
+    cases = [(i["article"]["title"], i["article"]["body"], i["labels"]["language"]) for i in items]
+    expected = [keywords(*case) for case in cases]
+    for table in (kw._ARABIC_KEYS, kw._PREFIXED, *kw._CONTENT.values(), *kw._MERGED_CONTENT.values()):
+        table.clear()
+    monkeypatch.setattr(kw, "_TABLE_SIZE", 300)  # a few articles' vocabulary
+    assert [keywords(*case) for case in cases] == expected
+    # Past the bound a table starts over with one article's words (fewer than 600 here).
+    assert 0 < len(kw._ARABIC_KEYS) < 600 and all(len(t) < 600 for t in kw._CONTENT.values())
