@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     dedup_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
     dedup_window_seconds: int = Field(default=7 * 86400, ge=60)
-    dedup_max_entries: int = Field(default=20_000, ge=100)  # about 7 KB each in memory
+    dedup_max_entries: int = Field(default=20_000, ge=100)  # about 3.5 KB each in memory
 
     # Logs
     log_level: str = "INFO"

@@ -82,4 +82,26 @@ def test_copies_do_not_grow_the_candidate_sets():
     index.check_and_add("orig", sig(ARTICLE.body))
     for i in range(50):
         assert index.check_and_add(f"copy{i}", sig(ARTICLE.body + f" نسخة {i}")).duplicate_of == "orig"
-    assert max(len(members) for members in index._bands.values()) == 1
+    assert set(index._bands.values()) == {"orig"}  # every band holds the original alone
+
+
+def test_an_entry_costs_under_5_kb():
+    """The default bound (20,000 entries) must stay near 70 MB: see MemoryIndex."""
+    import random
+    import tracemalloc
+
+    rng = random.Random(3)
+    words = ARTICLE.body.split()
+    # Signatures of distinct texts: every entry is an original with its 32 band entries.
+    sigs = [sig(" ".join(rng.sample(words, 120))) for _ in range(2000)]
+    index = MemoryIndex()
+    ids = [f"{i:016x}" for i in range(len(sigs))]  # made before measuring, as the pipeline does
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for article_id, s in zip(ids, sigs):
+        index.check_and_add(article_id, s)
+    per_entry = (tracemalloc.get_traced_memory()[0] - before) / len(sigs)
+    tracemalloc.stop()
+    assert len(index) == len(sigs)
+    print(f"\n{per_entry:.0f} bytes per entry")
+    assert per_entry < 5000
