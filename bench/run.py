@@ -912,8 +912,10 @@ def soak(run: Run, seconds: float, per_round: int) -> dict[str, Any]:
     ended = time.time()
     samples = sampler.samples["consumer0"]
     quarter = sampler.at("consumer0", started + 0.25 * (ended - started))
+    tenths = [sampler.at("consumer0", started + k / 10 * (ended - started)) for k in range(1, 11)]
     return {"seconds": ended - started, "rounds": rounds, "articles": total,
             "peak_rss_mb": max(x.rss_kb for x in samples) / 1024,
+            "rss_by_tenth_mb": [round(x.rss_kb / 1024) if x else None for x in tenths],
             "rss_25_mb": quarter.rss_kb / 1024 if quarter else None, "rss_100_mb": samples[-1].rss_kb / 1024,
             "rate": total / (ended - started)}
 
@@ -1094,7 +1096,8 @@ def run_all(run: Run, results: Results, soak_seconds: float | None) -> None:
                     notes=f"{s['rounds']} rounds, {s['articles']:,} unique articles in {s['seconds']:.0f}s "
                           f"({s['rate']:,.0f}/s incl. loading)", **s)
         results.add("soak_rss_100", "soak: RSS at 100% of the soak", s["rss_100_mb"], "MB", ratio=growth,
-                    notes=f"x RSS at 25% ({_fmt(s['rss_25_mb'])} MB)")
+                    notes=f"x RSS at 25% ({_fmt(s['rss_25_mb'])} MB); by tenth of the soak: "
+                          + " ".join(_fmt(x) for x in s["rss_by_tenth_mb"]) + " MB")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,8 @@
 
 Every step is a pure function of the article (see `enrichers/`), except the
 near-duplicate index, which is state by nature and is passed in explicitly.
+`enrich_many` runs the steps stage by stage over a batch (the consumer's way, for the
+CPU caches); `enrich` is the same for one article.
 """
 
 from __future__ import annotations

@@ -84,7 +84,9 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     dedup_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
     dedup_window_seconds: int = Field(default=7 * 86400, ge=60)
-    dedup_max_entries: int = Field(default=20_000, ge=100)  # about 3.5 KB each in memory
+    # The in-memory horizon: the last N articles (or the window, if shorter). About 3.5 KB
+    # each; 10,000 keeps a consumer under 250 MB (bench/README.md). Longer or shared: redis.
+    dedup_max_entries: int = Field(default=10_000, ge=100)
 
     # Logs
     log_level: str = "INFO"

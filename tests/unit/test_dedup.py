@@ -86,7 +86,7 @@ def test_copies_do_not_grow_the_candidate_sets():
 
 
 def test_an_entry_costs_under_5_kb():
-    """The default bound (20,000 entries) must stay near 70 MB: see MemoryIndex."""
+    """An entry must stay near 3.5 KB: the default bound and the RSS budget rest on it (MemoryIndex)."""
     import random
     import tracemalloc
 

@@ -141,9 +141,9 @@ class MemoryIndex:
     Memory: about 3.5 KB per article kept (measured with tracemalloc): the signature
     packed as 32-bit values (plenty to compare: a false match of one value has odds of
     1 in 4 billion), and 32 band entries that point at the id string itself, since a
-    band almost always holds one original. The default bound of 20,000 is about 70 MB."""
+    band almost always holds one original. The default bound of 10,000 is about 35 MB."""
 
-    def __init__(self, threshold: float = 0.5, window_seconds: float = 7 * 86400, max_entries: int = 20_000,
+    def __init__(self, threshold: float = 0.5, window_seconds: float = 7 * 86400, max_entries: int = 10_000,
                  clock=time.monotonic) -> None:
         self.threshold = threshold
         self.window = window_seconds
