@@ -18,6 +18,7 @@ points at the original. Two backends share that logic:
 
 from __future__ import annotations
 
+import operator
 import time
 import zlib
 from array import array
@@ -47,8 +48,9 @@ def signature(folded: list[str]) -> tuple[int, ...] | None:
     ids = [_token_id(t) for t in folded]
     # hash() of a tuple of ints is deterministic across processes (no str randomisation).
     mins = [_EMPTY] * NUM_BINS
-    for shingle in set(zip(ids, ids[1:], ids[2:])):
-        h = hash(shingle) & _MASK
+    # A repeated shingle only repeats a comparison: cheaper than building a set first.
+    for h in map(hash, zip(ids, ids[1:], ids[2:])):
+        h &= _MASK
         b = h & _BIN_MASK
         v = h >> 7
         if v < mins[b]:
@@ -67,7 +69,7 @@ def signature(folded: list[str]) -> tuple[int, ...] | None:
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    return sum(x == y for x, y in zip(a, b)) / NUM_BINS
+    return sum(map(operator.eq, a, b)) / NUM_BINS
 
 
 def band_hashes(sig: tuple[int, ...]) -> list[int]:
@@ -89,8 +91,11 @@ def unpack(data: bytes) -> tuple[int, ...]:
     return tuple(values)
 
 
+_LOW32 = (0xFFFFFFFF).__and__
+
+
 def low32(sig: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(v & 0xFFFFFFFF for v in sig)
+    return tuple(map(_LOW32, sig))
 
 
 def pack32(sig: tuple[int, ...]) -> bytes:
