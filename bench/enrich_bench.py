@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 import newswire.enrich  # noqa: E402
 from newswire.consumer import ENRICH_CHUNK  # noqa: E402
-from newswire.enrich import date_reference, enrich, enrich_many, sanitize_article  # noqa: E402
+from newswire.enrich import date_reference, enrich, enrich_many, sanitize_article, warm_up  # noqa: E402
 from newswire.enrichers.counts import count_chars, count_paragraphs, count_sentences, count_words  # noqa: E402
 from newswire.enrichers.dates import extract_dates  # noqa: E402
 from newswire.enrichers.dedup import MemoryIndex, signature  # noqa: E402
@@ -134,6 +134,7 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = Settings()
+    warm_up()  # as the consumer does at start (gc.freeze of the loaded data)
     articles = load_articles()
     texts = [f"{a.title}\n\n{a.body}" for a in articles]
     plains = [strip_arabic_marks(t) for t in texts]

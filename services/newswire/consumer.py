@@ -21,6 +21,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from newswire import metrics as m
 from newswire.endpoints import Health
+from newswire.enrich import warm_up
 from newswire.kafka_io import (
     ERROR_STAGE_HEADER,
     BrokerUnavailable,
@@ -108,6 +109,7 @@ class ConsumerService:
         """Consume until `stop` is set; then finish the batch in hand, commit, close.
         Raises BrokerUnavailable when Kafka cannot be reached at start."""
         s = self.settings
+        warm_up()
         clients = self._connect(stop)
         if clients is None:
             return

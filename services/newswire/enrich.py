@@ -8,6 +8,7 @@ CPU caches); `enrich` is the same for one article.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,7 @@ from newswire.enrichers.counts import count_chars, count_paragraphs, count_sente
 from newswire.enrichers.dates import extract_dates
 from newswire.enrichers.dedup import DuplicateIndex, signature
 from newswire.enrichers.gazetteer import PLACE_KINDS, EntityCount, Mention, default_gazetteer, group
-from newswire.enrichers.keywords import extract_keywords
+from newswire.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
 from newswire.enrichers.language import detect_language, primary_subtag
 from newswire.enrichers.sanitize import sanitize_text
 from newswire.enrichers.tokens import WORD_RE, Tokens, tokenize, tokenize_plain
@@ -228,6 +229,20 @@ def _finish(w: _Work, s: Settings, now: datetime | None, dedup: DuplicateIndex |
         pipeline_version=PIPELINE_VERSION,
     )
     return EnrichedArticle.model_construct(**dict(article), enrichment=enrichment)
+
+
+def warm_up() -> None:
+    """Load the enrichers' data now rather than on the first article, then hide every
+    object alive so far from the cyclic garbage collector (gc.freeze): the gazetteer,
+    the stopword lists and the models' schemas are tens of thousands of long-lived
+    objects that each collection would otherwise traverse again. Measured: about 9%
+    more articles per CPU second (bench/README.md). For long-running services."""
+    default_gazetteer()
+    detect_language("Warming up the language model with a sentence of ordinary prose.", "Latn")
+    for language in STOPWORD_LANGUAGES:
+        stopwords(language)
+    gc.collect()
+    gc.freeze()
 
 
 def _refs(counts) -> list[EntityRef]:

@@ -152,3 +152,20 @@ def test_reading_time_uses_language_speed_and_is_configurable():
     assert reading_time_seconds(100, "xx", {}, default_wpm=100) == 60
     assert reading_time_seconds(300, "ar", {"ar": 300}) == 60
     assert reading_time_seconds(0, "en") == 0
+
+
+def test_warm_up_loads_the_data_and_freezes_it():
+    """In a fresh interpreter (gc.freeze is process-wide): after warm_up the loaded data is
+    out of the collector's sight, and enrichment gives the same answer."""
+    import subprocess
+    import sys
+
+    code = ("import gc, json; from newswire.enrich import enrich, warm_up; "
+            "from tests.unit.test_enrich import seed_article; "
+            "before = enrich(seed_article()).enrichment.keywords; warm_up(); "
+            "assert gc.get_freeze_count() > 20000, gc.get_freeze_count(); "
+            "assert enrich(seed_article()).enrichment.keywords == before; print('ok')")
+    from tests.conftest import REPO
+
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.stdout.strip() == "ok", proc.stderr
