@@ -97,8 +97,11 @@ class _Work:
 def _start(article: RawArticle) -> _Work:
     article, sanitized = sanitize_article(article)
     full = f"{article.title}\n\n{article.body}"
-    plain = strip_arabic_marks(full)
-    return _Work(article, sanitized, full, plain, strip_arabic_marks(article.title), dominant_script(plain))
+    # Marks are deleted character by character, so the plain text is the plain title and
+    # the plain body joined the same way (_finish relies on it for the body's characters).
+    plain_title = strip_arabic_marks(article.title)
+    plain = f"{plain_title}\n\n{strip_arabic_marks(article.body)}"
+    return _Work(article, sanitized, full, plain, plain_title, dominant_script(plain))
 
 
 def _language(w: _Work) -> None:
@@ -210,7 +213,6 @@ def _finish(w: _Work, s: Settings, now: datetime | None, dedup: DuplicateIndex |
         word_count=words,
         sentence_count=count_sentences(article.body),
         paragraph_count=count_paragraphs(article.body),
-        # Marks are deleted character by character, so plain = plain title + "\n\n" + plain body.
         char_count=count_chars(w.plain[len(w.plain_title) + 2:]),
         reading_time_seconds=reading_time_seconds(words, language, s.reading_wpm, s.default_wpm),
         normalized_title=normalized_title,

@@ -12,13 +12,13 @@ import unicodedata
 
 # Bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates), zero-width
 # characters and the BOM: invisible, and they split words or change hashes.
-_INVISIBLE = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad"
+INVISIBLE = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad"
 
 # Arabic tashkeel and Quranic marks, including U+0670 (superscript alef), and tatweel.
-_ARABIC_MARKS = (
+ARABIC_MARKS = (
     "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640"
 )
-DELETE_RE = re.compile(f"[{_INVISIBLE}{_ARABIC_MARKS}]")
+DELETE_RE = re.compile(f"[{INVISIBLE}{ARABIC_MARKS}]")
 
 # Letter variants that Arabic writers use interchangeably.
 _ARABIC_FOLD: dict[str, str] = {
@@ -39,7 +39,7 @@ _ARABIC_FOLD_ITEMS = tuple(_ARABIC_FOLD.items())
 
 def strip_invisible(text: str) -> str:
     """Remove bidi controls and zero-width characters only (safe for display text)."""
-    return re.sub(f"[{_INVISIBLE}]", "", text)
+    return re.sub(f"[{INVISIBLE}]", "", text)
 
 
 def strip_arabic_marks(text: str) -> str:

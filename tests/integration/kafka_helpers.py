@@ -64,6 +64,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def consecutive_free_ports(count: int) -> int:
+    """A port p such that p .. p+count-1 are free now (for `--processes`)."""
+    for _ in range(50):
+        port = free_port()
+        if port + count <= 65535 and all(_port_is_free(port + i) for i in range(1, count)):
+            return port
+    raise AssertionError("no run of free ports")
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
 def http_get(url: str, timeout: float = 5) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:

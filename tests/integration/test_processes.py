@@ -11,7 +11,7 @@ import time
 from tests.integration.kafka_helpers import (
     ServiceProcess,
     TopicSet,
-    free_port,
+    consecutive_free_ports,
     http_get,
     metric_value,
     numbered_articles,
@@ -21,26 +21,6 @@ from tests.integration.kafka_helpers import (
 
 ENV = {"NEWSWIRE_PARTITIONS": "4", "NEWSWIRE_DEDUP_BACKEND": "off",
        "NEWSWIRE_SESSION_TIMEOUT_MS": "6000", "NEWSWIRE_HEARTBEAT_INTERVAL_MS": "1000"}
-
-
-def consecutive_free_ports(count: int) -> int:
-    """A port p such that p .. p+count-1 are free now."""
-    for _ in range(50):
-        port = free_port()
-        if port + count <= 65535 and all(_free(port + i) for i in range(1, count)):
-            return port
-    raise AssertionError("no run of free ports")
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def start(topics: TopicSet, processes: int) -> ServiceProcess:

@@ -57,7 +57,7 @@ def test_bounded_word_tables_give_the_same_keywords(monkeypatch):
     items = [json.loads(line) for line in (REPO / "tests/corpus/articles.jsonl").read_text().splitlines()[:30]]
     cases = [(i["article"]["title"], i["article"]["body"], i["labels"]["language"]) for i in items]
     expected = [keywords(*case) for case in cases]
-    for table in (kw._ARABIC_KEYS, kw._PREFIXED, *kw._CONTENT.values(), *kw._MERGED_CONTENT.values()):
+    for table in (kw._ARABIC_KEYS, kw._BARE, *kw._CONTENT.values(), *kw._MERGED_CONTENT.values()):
         table.clear()
     monkeypatch.setattr(kw, "_TABLE_SIZE", 300)  # a few articles' vocabulary
     assert [keywords(*case) for case in cases] == expected

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
+from newswire.textnorm import ARABIC_MARKS, INVISIBLE
+
 __all__ = ["DateMention", "extract_dates"]
 
 
@@ -55,12 +57,6 @@ class DateMention:
 
 # --------------------------------------------------------------------------- text
 
-# Removed from the working copy: Arabic tashkeel, Quranic marks, U+0670, tatweel, and
-# invisible characters (which would otherwise split "16" from "فبراير").
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640"
-_INVISIBLE = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
-
-
 def _run_of(char_class: str) -> str:
     """One or more of `char_class`, spelt X X* rather than X+: a pattern that starts with
     a plain character class lets the regex engine skip ahead with its fast class scan
@@ -68,9 +64,11 @@ def _run_of(char_class: str) -> str:
     return f"{char_class}{char_class}*"
 
 
-_STRIPPED = f"[{_MARKS}{_INVISIBLE}]"
+# Removed from the working copy: Arabic tashkeel, Quranic marks, U+0670, tatweel, and
+# invisible characters (which would otherwise split "16" from "فبراير"): textnorm's sets.
+_STRIPPED = f"[{ARABIC_MARKS}{INVISIBLE}]"
 _STRIP_RE = re.compile(_run_of(_STRIPPED))
-_TRAILING_MARKS_RE = re.compile(f"[{_MARKS}]*")
+_TRAILING_MARKS_RE = re.compile(f"[{ARABIC_MARKS}]*")
 
 _D = "[0-9\u0660-\u0669\u06f0-\u06f9]"  # ASCII, Arabic-Indic and Persian digits
 _S = r"[^\S\n]"  # whitespace inside a mention (a mention never spans a line break)

@@ -88,33 +88,20 @@ def _bare_form(key: str) -> str | None:
 
 
 _ARABIC_KEYS: dict[str, str] = {}  # folded token -> key, article prefix folded
-_PREFIXED: dict[str, str] = {}  # folded token -> bare form of its key, when it has one
-
-
-def _learn_arabic(distinct: set[str]) -> None:
-    """Adds the tokens not seen yet to _ARABIC_KEYS (and _PREFIXED)."""
-    missing = distinct.difference(_ARABIC_KEYS)
-    if not missing:
-        return
-    if len(_ARABIC_KEYS) + len(missing) > _TABLE_SIZE:
-        _ARABIC_KEYS.clear()  # bounded: start over rather than grow forever
-        _PREFIXED.clear()
-        missing = distinct
-    for token in missing:
-        key = _ARABIC_KEYS[token] = _arabic_key(token)
-        if (bare := _bare_form(key)) is not None:
-            _PREFIXED[token] = bare
+_BARE: dict[str, str | None] = {}  # folded token -> its key without a one-letter prefix, if it may have one
 
 
 def _arabic_merges(distinct: set[str]) -> dict[str, str]:
     """Folded token -> bare form, for the tokens whose one-letter prefix is folded because
     the document also has the bare word (its evidence decides)."""
-    _learn_arabic(distinct)
-    prefixed = list(_PREFIXED.keys() & distinct)  # scans `distinct`, not the table
+    _fill(_ARABIC_KEYS, distinct, _arabic_key)
+    _fill(_BARE, distinct, lambda token: _bare_form(_arabic_key(token)))
+    words = list(distinct)
+    bare_forms = list(map(_BARE.__getitem__, words))
+    prefixed, bare = list(compress(words, bare_forms)), list(filter(None, bare_forms))
     if not prefixed:
         return {}
     vocabulary = set(map(_ARABIC_KEYS.__getitem__, distinct))
-    bare = list(map(_PREFIXED.__getitem__, prefixed))
     return dict(compress(zip(prefixed, bare), map(vocabulary.__contains__, bare)))
 
 
