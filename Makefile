@@ -72,7 +72,7 @@ screenshot: system-deps venv
 	@scripts/install-system-deps chromium
 	@scripts/screenshot docs/prometheus-enriched-rate.png
 
-# Rebuild services/newswire/data/gazetteer.json from pycountry + curated.json.
+# Rebuild services/newswire/core/data/gazetteer.json from pycountry + curated.json.
 gazetteer: venv
 	$(BIN)/python scripts/build-gazetteer
 

@@ -22,25 +22,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import newswire.enrich  # noqa: E402
-from newswire.consumer import ENRICH_CHUNK  # noqa: E402
-from newswire.enrich import date_reference, enrich, enrich_many, sanitize_article, warm_up  # noqa: E402
-from newswire.enrichers.counts import count_chars, count_paragraphs, count_sentences, count_words  # noqa: E402
-from newswire.enrichers.dates import extract_dates  # noqa: E402
-from newswire.enrichers.dedup import MemoryIndex, signature  # noqa: E402
-from newswire.enrichers.gazetteer import Gazetteer, default_gazetteer  # noqa: E402
-from newswire.enrichers.keywords import extract_keywords  # noqa: E402
-from newswire.enrichers.language import detect_language  # noqa: E402
-from newswire.enrichers.tokens import tokenize  # noqa: E402
-from newswire.ids import content_hash_of  # noqa: E402
-from newswire.models import Source  # noqa: E402
-from newswire.models import to_json  # noqa: E402
-from newswire.scripts import dominant_script  # noqa: E402
-from newswire.enrichers.config import EnrichmentConfig  # noqa: E402
-from newswire.settings import Settings  # noqa: E402
-from newswire.sources import build_article  # noqa: E402
-from newswire.sources.reader import read_inputs  # noqa: E402
-from newswire.textnorm import strip_arabic_marks  # noqa: E402
+import newswire.core.enrich  # noqa: E402
+from newswire.core.enrich import date_reference, enrich, enrich_many, sanitize_article, warm_up  # noqa: E402
+from newswire.core.enrichers.config import EnrichmentConfig  # noqa: E402
+from newswire.core.enrichers.counts import count_chars, count_paragraphs, count_sentences, count_words  # noqa: E402
+from newswire.core.enrichers.dates import extract_dates  # noqa: E402
+from newswire.core.enrichers.dedup import MemoryIndex, signature  # noqa: E402
+from newswire.core.enrichers.gazetteer import Gazetteer, default_gazetteer  # noqa: E402
+from newswire.core.enrichers.keywords import extract_keywords  # noqa: E402
+from newswire.core.enrichers.language import detect_language  # noqa: E402
+from newswire.core.enrichers.tokens import tokenize  # noqa: E402
+from newswire.core.ids import content_hash  # noqa: E402
+from newswire.core.models import to_json  # noqa: E402
+from newswire.core.scripts import dominant_script  # noqa: E402
+from newswire.core.textnorm import strip_arabic_marks  # noqa: E402
+from newswire.service.consumer import ENRICH_CHUNK  # noqa: E402
+from newswire.service.settings import Settings  # noqa: E402
 
 
 def load_articles() -> list:
@@ -67,7 +64,7 @@ def rate(fn, items: list, seconds: float) -> float:
     return best
 
 
-# What each step of the table calls inside newswire.enrich; timed in place, because a
+# What each step of the table calls inside newswire.core.enrich; timed in place, because a
 # step alone (its data hot in the CPU caches) can run 2x faster than between the others,
 # and only the in-place figures add up to the whole.
 IN_ENRICH: dict[str, list[str]] = {
@@ -76,7 +73,7 @@ IN_ENRICH: dict[str, list[str]] = {
     "language": ["detect_language"],
     "tokenize": ["tokenize_plain", "tokenize", "strip_arabic_marks"],
     "counts": ["count_words", "count_sentences", "count_paragraphs", "count_chars", "reading_time_seconds"],
-    "normalized text+hash": ["content_hash_of"],
+    "normalized text+hash": ["content_hash"],
     "keywords": ["extract_keywords"],
     "places/orgs/people/agencies": ["Gazetteer.find", "group", "_refs"],
     "dates": ["extract_dates", "_dates"],
@@ -90,7 +87,7 @@ def timed_in_enrich(spent: dict[str, float]):
     saved = []
     for step, names in IN_ENRICH.items():
         for name in names:
-            owner, attr = (Gazetteer, "find") if name == "Gazetteer.find" else (newswire.enrich, name)
+            owner, attr = (Gazetteer, "find") if name == "Gazetteer.find" else (newswire.core.enrich, name)
             original = getattr(owner, attr)  # AttributeError: the table is out of date
 
             def wrapper(*args, _f=original, _step=step, **kwargs):
@@ -151,7 +148,7 @@ def main() -> int:
         "tokenize": lambda i: tokenize(texts[i]),
         "counts": lambda i: (count_words(tokens[i].surface), count_sentences(articles[i].body),
                              count_paragraphs(articles[i].body), count_chars(plains[i])),
-        "normalized text+hash": lambda i: content_hash_of(" ".join(tokens[i].folded[:12]), " ".join(tokens[i].folded[12:])),
+        "normalized text+hash": lambda i: content_hash(" ".join(tokens[i].folded[:12]), " ".join(tokens[i].folded[12:])),
         "keywords": lambda i: extract_keywords(tokens[i], 12, langs[i]),
         "places/orgs/people/agencies": lambda i: gazetteer.find(tokens[i]),
         "dates": lambda i: extract_dates(texts[i], date_reference(articles[i])),

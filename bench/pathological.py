@@ -20,15 +20,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from newswire.enrich import warm_up  # noqa: E402
-from newswire.pipeline import process  # noqa: E402
-from newswire.settings import Settings  # noqa: E402
+from newswire.core.enrich import warm_up  # noqa: E402
+from newswire.core.pipeline import PipelineConfig, process  # noqa: E402
+from newswire.service.settings import Settings  # noqa: E402
 from tests.hostile.pathological import CASES  # noqa: E402
 
 TARGET_MS = 100.0
 
 
-def best_ms(value: bytes, settings: Settings, repeat: int) -> tuple[float, str]:
+def best_ms(value: bytes, settings: PipelineConfig, repeat: int) -> tuple[float, str]:
     best, outcome = float("inf"), ""
     for _ in range(repeat):
         started = time.process_time()
@@ -38,7 +38,7 @@ def best_ms(value: bytes, settings: Settings, repeat: int) -> tuple[float, str]:
     return best, outcome
 
 
-def median_article_ms(settings: Settings, repeat: int) -> float:
+def median_article_ms(settings: PipelineConfig, repeat: int) -> float:
     """The median of the bench workload's articles (about 3 KB each), same measure."""
     from bench.workload import build_set
 
@@ -46,7 +46,7 @@ def median_article_ms(settings: Settings, repeat: int) -> float:
 
 
 def run(repeat: int) -> dict:
-    settings = Settings()
+    settings = Settings().pipeline()
     warm_up()
     rows = []
     for name, value in CASES:

@@ -18,7 +18,7 @@ Methods (what each number means) are in bench/README.md. In short:
 2. I/O limit: a pass-through with newswire's own client settings (`make_consumer`,
    `make_producer`): poll, send every record to another topic, flush, check every
    write, commit the batch. One process, the first 10,000 messages of the raw topic.
-3. newswire: `python -m newswire.cli consume` processes (1, then 2 in one group)
+3. newswire: `python -m newswire.service.cli consume` processes (1, then 2 in one group)
    draining the same pre-filled raw topic with a fresh group each time. Rate =
    N / (last - first enriched record create time); the create time is stamped by the
    consumer's producer at send(), so the span runs from the first to the last
@@ -67,17 +67,17 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import kafka  # noqa: E402
+import workload  # noqa: E402
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition  # noqa: E402
 from kafka.structs import OffsetAndMetadata  # noqa: E402
 
-import workload  # noqa: E402
-from newswire.enrichers.dedup import MemoryIndex  # noqa: E402
-from newswire.kafka_io import ensure_topics, headers, make_consumer, make_producer  # noqa: E402
-from newswire.models import ENRICHED_SCHEMA, RAW_SCHEMA  # noqa: E402
-from newswire.consumer import ENRICH_CHUNK  # noqa: E402
-from newswire.enrich import warm_up  # noqa: E402
-from newswire.pipeline import process, process_many, to_json  # noqa: E402
-from newswire.settings import Settings  # noqa: E402
+from newswire.core.enrich import warm_up  # noqa: E402
+from newswire.core.enrichers.dedup import MemoryIndex  # noqa: E402
+from newswire.core.models import ENRICHED_SCHEMA, RAW_SCHEMA  # noqa: E402
+from newswire.core.pipeline import process, process_many, to_json  # noqa: E402
+from newswire.service.consumer import ENRICH_CHUNK  # noqa: E402
+from newswire.service.kafka_io import ensure_topics, headers, make_consumer, make_producer  # noqa: E402
+from newswire.service.settings import Settings  # noqa: E402
 
 PARTITIONS = 6
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -108,7 +108,7 @@ class Plan:
     smoke: bool
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> "Plan":
+    def from_args(cls, args: argparse.Namespace) -> Plan:
         if args.smoke:
             n = args.articles or 2000
             return cls(n, n, n, min(n, 1000), 0.3, 200, 10.0, 10.0, 0.0, True)
@@ -522,7 +522,7 @@ def wait_ready(port: int, proc: subprocess.Popen, log_path: Path, timeout: float
 
 
 def compute_limit(run: Run) -> dict[str, Any]:
-    settings = Settings()
+    settings = Settings().pipeline()
     dedup = MemoryIndex()
     values = run.articles.values
 
@@ -639,7 +639,7 @@ def drain(run: Run, raw: str, count: int, label: str, processes: int, extra_args
     started = time.time()
     for i in range(processes):
         log_path = run.workdir / f"{label}-{i}.log"
-        proc = _spawn([sys.executable, "-m", "newswire.cli", "consume", *extra_args],
+        proc = _spawn([sys.executable, "-m", "newswire.service.cli", "consume", *extra_args],
                       {**env, "NEWSWIRE_METRICS_PORT": str(free_port())}, log_path)
         procs.append(proc)
         logs.append(log_path)
@@ -704,7 +704,7 @@ def drain(run: Run, raw: str, count: int, label: str, processes: int, extra_args
 
 
 def exactly_once_available() -> bool:
-    result = subprocess.run([sys.executable, "-m", "newswire.cli", "consume", "--help"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "newswire.service.cli", "consume", "--help"], capture_output=True,
                             text=True, cwd=REPO, timeout=60)
     return "--exactly-once" in result.stdout
 
@@ -719,7 +719,7 @@ def latency(run: Run, rate: int, seconds: float, grace: float, label: str = "lat
     run.create(raw, enriched=enriched, dlq=dlq)
     port = free_port()
     log_path = run.workdir / "latency.log"
-    proc = _spawn([sys.executable, "-m", "newswire.cli", "consume"],
+    proc = _spawn([sys.executable, "-m", "newswire.service.cli", "consume"],
                   {**run.env(raw, enriched, dlq, group), "NEWSWIRE_METRICS_PORT": str(port)}, log_path)
     producer = make_producer(run.settings())
     values, keys = run.articles.values, run.articles.keys
@@ -831,8 +831,8 @@ def producer_bench(run: Run, count: int) -> dict[str, Any]:
     returning, the CLI's exit (it exits after flush and close). The send() loop alone
     would overstate both: kafka-python batches (and CRCs) in a background thread, so
     send() returns long before the broker has the records."""
-    from newswire.models import RawArticle
-    from newswire.sources.reader import read_inputs
+    from newswire.core.models import RawArticle
+    from newswire.core.sources.reader import read_inputs
 
     big = run.workdir / "big.jsonl"
     workload.write_jsonl(big, run.articles.articles, count)
@@ -865,7 +865,7 @@ def producer_bench(run: Run, count: int) -> dict[str, Any]:
     env = {**os.environ, "NEWSWIRE_BOOTSTRAP_SERVERS": run.bootstrap, "NEWSWIRE_PARTITIONS": str(PARTITIONS),
            "NEWSWIRE_LOG_FORMAT": "json"}
     started = time.perf_counter()
-    proc = _spawn([sys.executable, "-m", "newswire.cli", "produce", "--topic", cli_topic, str(big)], env, log_path)
+    proc = _spawn([sys.executable, "-m", "newswire.service.cli", "produce", "--topic", cli_topic, str(big)], env, log_path)
     code = proc.wait(timeout=max(300, count / 20))
     cli_done = time.time()
     cli_wall = time.perf_counter() - started
@@ -892,7 +892,7 @@ def soak(run: Run, seconds: float, per_round: int) -> dict[str, Any]:
     group = run.name("soak.group")
     run.create(raw, enriched=enriched, dlq=dlq)
     log_path = run.workdir / "soak.log"
-    proc = _spawn([sys.executable, "-m", "newswire.cli", "consume"],
+    proc = _spawn([sys.executable, "-m", "newswire.service.cli", "consume"],
                   {**run.env(raw, enriched, dlq, group), "NEWSWIRE_METRICS_PORT": str(free_port())}, log_path)
     sampler = Sampler({"consumer0": proc.pid})
     sampler.start()

@@ -1,7 +1,7 @@
 """The benchmark's articles: one fixed set of ~3 KB raw articles in several languages.
 
 Built from `seeds/` and `tests/corpus/articles.jsonl` (raw articles through
-`newswire.sources.build_article`, as `newswire produce` would make them). An article
+`newswire.core.sources.build_article`, as `newswire produce` would make them). An article
 whose body is under `MIN_BODY_BYTES` gets the body of the next article of the same
 detected language appended (two bodies at most), so the set averages about 3 KB.
 
@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from newswire.enrichers.language import detect_language
-from newswire.models import RawArticle, Source
-from newswire.models import to_json
-from newswire.scripts import dominant_script
-from newswire.sources import build_article
-from newswire.sources.reader import read_inputs
-from newswire.textnorm import strip_arabic_marks
+from newswire.core.enrichers.language import detect_language
+from newswire.core.models import RawArticle, Source, to_json
+from newswire.core.scripts import dominant_script
+from newswire.core.sources import build_article
+from newswire.core.sources.reader import read_inputs
+from newswire.core.textnorm import strip_arabic_marks
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_BODY_BYTES = 2400

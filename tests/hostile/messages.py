@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import orjson
 
-from newswire.ids import article_id
+from newswire.core.ids import article_id
 
 FETCHED = datetime(2026, 3, 1, tzinfo=timezone.utc).isoformat()
 BODY = ("وقال البيان إن الجانبين بحثا التطورات السياسية والميدانية في قطاع غزة، "
@@ -94,7 +94,7 @@ CASES: list[tuple[str, bytes, str]] = [
     ("event handler in summary", encode(article(summary='<img src=x onerror="alert(1)">ملخص')), "enriched"),
     ("script in authors", encode(article(authors=[f"<b>كاتب</b>{SCRIPT}"])), "enriched"),
     ("script in tags", encode(article(tags=[f"{SCRIPT}غزة", "موسكو"])), "enriched"),
-    ("script in attribution", encode(article(attribution=f'<a href="javascript:alert(1)">الأناضول</a>')), "enriched"),
+    ("script in attribution", encode(article(attribution='<a href="javascript:alert(1)">الأناضول</a>')), "enriched"),
     ("script in image caption", encode(article(image={"caption": f"صورة{SCRIPT}", "description": "<style>x</style>وصف"})), "enriched"),
     ("only markup in title", encode(article(title=SCRIPT)), "dlq:enrich"),
     ("a good article", encode(article()), "enriched"),

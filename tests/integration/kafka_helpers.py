@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
-from newswire.ids import article_id as make_id
-from newswire.models import utc_now
+from newswire.core.ids import article_id as make_id
+from newswire.core.models import utc_now
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -113,13 +113,13 @@ class ServiceProcess:
         self.log_path = Path(os.environ.get("PYTEST_TMPDIR", "/tmp")) / f"newswire-{metrics_port}-{time.time_ns()}.log"
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newswire.cli", *args],
+            [sys.executable, "-m", "newswire.service.cli", *args],
             env={**os.environ, **env, "NEWSWIRE_LOG_FORMAT": "json"},
             stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
         )
 
     @classmethod
-    def consume(cls, topics: TopicSet, extra_env: dict[str, str] | None = None) -> "ServiceProcess":
+    def consume(cls, topics: TopicSet, extra_env: dict[str, str] | None = None) -> ServiceProcess:
         port = free_port()
         env = {**topics.env(), "NEWSWIRE_METRICS_PORT": str(port), **(extra_env or {})}
         return cls(["consume"], env, port)

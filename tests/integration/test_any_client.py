@@ -12,7 +12,7 @@ from pathlib import Path
 import confluent_kafka
 import orjson
 
-from newswire.ids import article_id
+from newswire.core.ids import article_id
 from tests.integration.kafka_helpers import TopicSet, read_topic
 
 ARABIC = {"title": "الأناضول: استئناف الملاحة في ميناء إسطنبول",

@@ -7,11 +7,11 @@ import uuid
 
 import orjson
 
-from newswire.enrichers.dedup import RedisIndex, signature
-from newswire.enrichers.tokens import tokenize
-from newswire.models import EnrichedArticle
-from newswire.models import to_json
-from newswire.sources.reader import read_inputs
+from newswire.core.enrichers.dedup import signature
+from newswire.core.enrichers.tokens import tokenize
+from newswire.core.models import EnrichedArticle, to_json
+from newswire.core.sources.reader import read_inputs
+from newswire.service.dedup_redis import RedisIndex
 from tests.conftest import SEED
 from tests.integration.kafka_helpers import TopicSet, produce_raw, read_topic
 
@@ -78,7 +78,7 @@ def test_two_consumers_share_the_index(topics: TopicSet, consumer_factory, redis
     first.wait_ready()
     second.wait_ready()
     original = ARTICLE
-    from newswire.ids import article_id
+    from newswire.core.ids import article_id
 
     bodies = ["\n\n".join(PARAS[i % 3:]) + f"\n\nنسخة {i}" for i in range(1, 6)]
     copies = [original.model_copy(update={"id": article_id(title=original.title, body=b), "body": b}) for b in bodies]

@@ -9,14 +9,14 @@ import sys
 
 import orjson
 
-from newswire.models import to_json
-from newswire.sources.reader import read_inputs
+from newswire.core.models import to_json
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import REPO, SEED
 from tests.integration.kafka_helpers import TopicSet, produce_raw, read_topic
 
 
 def newswire(topics: TopicSet, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newswire.cli", *args],
+    return subprocess.run([sys.executable, "-m", "newswire.service.cli", *args],
                           env={**os.environ, **topics.env(), "NEWSWIRE_DLQ_REPLAYED_TOPIC": topics.dlq + ".replayed", **env},
                           capture_output=True, text=True, timeout=120, cwd=REPO)
 

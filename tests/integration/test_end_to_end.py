@@ -12,8 +12,8 @@ import time
 
 import orjson
 
-from newswire.ids import article_id
-from newswire.models import DeadLetter, EnrichedArticle
+from newswire.core.ids import article_id
+from newswire.core.models import DeadLetter, EnrichedArticle
 from tests.conftest import DATA, REPO, SEED
 from tests.integration.kafka_helpers import (
     ServiceProcess,
@@ -29,14 +29,14 @@ from tests.integration.kafka_helpers import (
 
 def newswire_produce(topics: TopicSet, *inputs: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "newswire.cli", "produce", *inputs],
+        [sys.executable, "-m", "newswire.service.cli", "produce", *inputs],
         env={**os.environ, **topics.env()}, capture_output=True, timeout=120, cwd=REPO,
     )
 
 
 def seed_raw_dict() -> dict:
     """The seed as a raw-article JSON object, the way `newswire enrich` reads it."""
-    article = json.loads(subprocess.run([sys.executable, "-m", "newswire.cli", "enrich", str(SEED)],
+    article = json.loads(subprocess.run([sys.executable, "-m", "newswire.service.cli", "enrich", str(SEED)],
                                         capture_output=True, check=True, cwd=REPO).stdout)
     article.pop("enrichment")
     return article

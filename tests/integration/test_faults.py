@@ -199,7 +199,7 @@ def test_broker_bounce_consumer_recovers_and_loses_nothing(private_broker, tmp_p
         during = numbered_articles(50, start=100_000)
         jsonl.write_bytes(b"\n".join(v for _, v, _ in during) + b"\n")
         produced = subprocess.run(
-            [sys.executable, "-m", "newswire.cli", "produce", str(jsonl)],
+            [sys.executable, "-m", "newswire.service.cli", "produce", str(jsonl)],
             env={**os.environ, **topics.env(), "NEWSWIRE_CONNECT_TIMEOUT_SECONDS": "5"},
             capture_output=True, text=True, timeout=120, cwd=REPO)
         assert produced.returncode != 0, produced.stderr

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import orjson
 import pytest
 
-import newswire.consumer as consumer_module
-import newswire.enrich as enrich_module
-from newswire.consumer import MAX_WRITE_ATTEMPTS, ConsumerService
-from newswire.endpoints import Health
-from newswire.settings import Settings
+import newswire.core.enrich as enrich_module
+import newswire.service.consumer as consumer_module
+from newswire.service.consumer import MAX_WRITE_ATTEMPTS, ConsumerService
+from newswire.service.endpoints import Health
+from newswire.service.settings import Settings
 from tests.hostile.pathological import CASES as PATHOLOGICAL
 from tests.integration.kafka_helpers import TopicSet, committed_offsets, produce_raw, read_topic
 
@@ -82,7 +82,7 @@ def test_an_enricher_that_raises_is_dead_lettered_with_its_traceback(topics, run
     trace = dead["error"]["details"]["traceback"]
     assert "Traceback (most recent call last)" in trace and "buggy_keywords" in trace and "an enricher bug" in trace
     assert orjson.loads(dead["original"])["title"] == f"A {POISON}"
-    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records if r.name == "newswire.pipeline")
+    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records if r.name == "newswire.core.pipeline")
     assert not errors
 
 

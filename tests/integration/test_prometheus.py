@@ -30,8 +30,8 @@ from tests.integration.kafka_helpers import (
     TopicSet,
     free_port,
     http_get,
-    wait_for_http,
     produce_raw,
+    wait_for_http,
 )
 
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"

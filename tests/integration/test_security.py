@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from newswire.models import EnrichedArticle
+from newswire.core.models import EnrichedArticle
 from tests.conftest import REPO, SEED
 from tests.integration.kafka_helpers import (
     ServiceProcess,
@@ -125,7 +125,7 @@ def sasl_topics(broker: SaslBroker) -> TopicSet:
 
 def newswire_produce(env: dict[str, str], timeout: float = 90) -> tuple[subprocess.CompletedProcess, float]:
     began = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "newswire.cli", "produce", str(SEED)],
+    proc = subprocess.run([sys.executable, "-m", "newswire.service.cli", "produce", str(SEED)],
                           env={**_clean_environ(), "NEWSWIRE_LOG_FORMAT": "json", **env},
                           capture_output=True, text=True, timeout=timeout, cwd=REPO)
     return proc, time.monotonic() - began

@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
+import yaml
 
 from tests.conftest import require_binary
-import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"

@@ -9,7 +9,7 @@ import time
 
 from tests.conftest import DATA, REPO, SEED
 
-NEWSWIRE = [sys.executable, "-m", "newswire.cli"]
+NEWSWIRE = [sys.executable, "-m", "newswire.service.cli"]
 
 
 def run(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -75,8 +75,8 @@ def test_processes_must_be_at_least_one():
 
 
 def test_child_processes_get_consecutive_metrics_ports():
-    from newswire.settings import Settings
-    from newswire.supervisor import child_settings
+    from newswire.service.settings import Settings
+    from newswire.service.supervisor import child_settings
 
     parent = Settings(processes=3, metrics_port=9300)
     children = [child_settings(parent, i) for i in range(3)]
@@ -120,7 +120,7 @@ def test_default_timezone_applies_to_files(tmp_path):
 def test_watch_totals_count_skipped_articles():
     import threading
 
-    from newswire.producer import Tally, watch
+    from newswire.service.producer import Tally, watch
 
     stop = threading.Event()
 

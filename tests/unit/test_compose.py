@@ -17,10 +17,10 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 import pytest
-
-from tests.conftest import require_binary
 import yaml
-from newswire.metrics import METRIC_NAMES
+
+from newswire.service.metrics import METRIC_NAMES
+from tests.conftest import require_binary
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -237,10 +237,10 @@ def test_newswire_commands_are_accepted_by_the_cli(services):
         "the consumer and producer services must run the `newswire` console script"
     )
     try:
-        from newswire.cli import build_parser
+        from newswire.service.cli import build_parser
     except ImportError as exc:  # package not installed / not written yet
         pytest.fail(
-            f"cannot import newswire.cli.build_parser ({exc!r}); install the package "
+            f"cannot import newswire.service.cli.build_parser ({exc!r}); install the package "
             "with `pip install -e .` from the repository root"
         )
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from newswire.enrichers.dates import DateMention, extract_dates
+from newswire.core.enrichers.dates import DateMention, extract_dates
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_00e98ae14ee33cae.txt"
 # The seed article's publication time: Monday 24 June 2024, 10:00 in UTC+3.

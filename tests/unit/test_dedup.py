@@ -1,8 +1,8 @@
 import pytest
 
-from newswire.enrichers.dedup import MemoryIndex, signature, similarity
-from newswire.enrichers.tokens import tokenize
-from newswire.sources.reader import read_inputs
+from newswire.core.enrichers.dedup import MemoryIndex, signature, similarity
+from newswire.core.enrichers.tokens import tokenize
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import SEED
 from tests.unit.test_enrich import vocalise
 

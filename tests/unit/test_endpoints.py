@@ -3,8 +3,8 @@ import urllib.request
 
 import pytest
 
-from newswire.endpoints import Health, MetricsServer
-from newswire.metrics import mark_build
+from newswire.service.endpoints import Health, MetricsServer
+from newswire.service.metrics import mark_build
 
 
 @pytest.fixture

@@ -4,14 +4,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newswire.enrich import enrich
-from newswire.enrichers.counts import count_sentences, count_words, reading_time_seconds
-from newswire.enrichers.tokens import tokenize
-from newswire.ids import content_hash
-from newswire.models import RawArticle, Source
-from newswire.enrichers.language import detect_language
-from newswire.models import EnrichedArticle
-from newswire.sources.reader import read_inputs
+from newswire.core.enrich import enrich
+from newswire.core.enrichers.counts import count_sentences, count_words, reading_time_seconds
+from newswire.core.enrichers.language import detect_language
+from newswire.core.enrichers.tokens import tokenize
+from newswire.core.ids import content_hash
+from newswire.core.models import EnrichedArticle, RawArticle, Source
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import DATA, SEED
 
 FATHA, KASRA, DAMMA, SHADDA, SUKUN, TATWEEL = "\u064e", "\u0650", "\u064f", "\u0651", "\u0652", "\u0640"
@@ -95,7 +94,7 @@ def test_seed_id_and_content_hash_are_pinned():
     assert e.content_hash == content_hash(e.normalized_title, e.normalized_body or "")
 
 
-from newswire.scripts import dominant_script  # noqa: E402
+from newswire.core.scripts import dominant_script  # noqa: E402
 
 LANGUAGES = json.loads((DATA / "languages.json").read_text(encoding="utf-8"))
 
@@ -119,7 +118,7 @@ def test_every_seed_is_detected_as_its_language():
 def test_scripts_and_directions():
     samples = {"he": ("Hebr", "rtl"), "fa": ("Arab", "rtl"), "ru": ("Cyrl", "ltr"), "zh": ("Hani", "ltr"),
                "ja": ("Jpan", "ltr"), "hi": ("Deva", "ltr"), "en": ("Latn", "ltr")}
-    from newswire.scripts import direction, dominant_script
+    from newswire.core.scripts import direction, dominant_script
 
     for code, (script, dir_) in samples.items():
         assert (dominant_script(LANGUAGES[code]), direction(dominant_script(LANGUAGES[code]))) == (script, dir_), code
@@ -149,7 +148,7 @@ def test_sentence_counts():
 def test_mixed_text_keeps_the_main_language():
     text = ("قال المتحدث إن شركة Microsoft و Google و Amazon ستشارك في مؤتمر Web Summit في Lisbon، "
             "وأضاف أن الاجتماع سيبحث قضايا الذكاء الاصطناعي والأمن السيبراني في المنطقة العربية.")
-    from newswire.scripts import dominant_script
+    from newswire.core.scripts import dominant_script
 
     assert detect_language(text, dominant_script(text))[0] == "ar"
 
@@ -179,7 +178,7 @@ def test_warm_up_loads_the_data_and_freezes_it():
     import subprocess
     import sys
 
-    code = ("import gc, json; from newswire.enrich import enrich, warm_up; "
+    code = ("import gc, json; from newswire.core.enrich import enrich, warm_up; "
             "from tests.unit.test_enrich import seed_article; "
             "before = enrich(seed_article()).enrichment.keywords; warm_up(); "
             "assert gc.get_freeze_count() > 20000, gc.get_freeze_count(); "

@@ -3,8 +3,8 @@
 import json
 from datetime import datetime
 
-from newswire.enrich import enrich
-from newswire.sources.reader import read_inputs
+from newswire.core.enrich import enrich
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import REPO, SEED
 
 EXPECTED = json.loads((REPO / "tests" / "corpus" / "seed_expectations.json").read_text(encoding="utf-8"))

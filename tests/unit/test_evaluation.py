@@ -8,7 +8,7 @@ matcher itself is held to its recall on the entities the gazetteer knows.
 
 import pytest
 
-from newswire.evaluate import evaluate, report
+from newswire.core.evaluate import evaluate, report
 from tests.conftest import REPO
 
 CORPUS = REPO / "tests" / "corpus" / "articles.jsonl"

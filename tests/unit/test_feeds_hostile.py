@@ -19,14 +19,14 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
-from newswire.models import RawArticle
-from newswire.sources import SourceError, feeds
-from newswire.sources.reader import read_inputs
+from newswire.core.models import RawArticle
+from newswire.core.sources import SourceError, feeds
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.timeout(60)
@@ -607,7 +607,7 @@ def test_the_cli_prints_one_line_per_hostile_input_and_goes_on(tmp_path: Path, s
     page.write_bytes(HTML_PAGE)
     with http_server({"/gone": lambda h: reply(h, 404)}) as (base, _):
         inputs = [str(laughs), str(xxe), str(page), f"{base}/gone", GOOD]
-        proc = subprocess.run([sys.executable, "-m", "newswire.cli", "enrich", *inputs], capture_output=True,
+        proc = subprocess.run([sys.executable, "-m", "newswire.service.cli", "enrich", *inputs], capture_output=True,
                               timeout=60, env={**os.environ, "NEWSWIRE_LOG_LEVEL": "ERROR"})
     assert proc.returncode == 1
     assert len(proc.stdout.splitlines()) == GOOD_COUNT

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from newswire.enrichers.gazetteer import default_gazetteer
-from newswire.enrichers.tokens import tokenize
+from newswire.core.enrichers.gazetteer import default_gazetteer
+from newswire.core.enrichers.tokens import tokenize
 from tests.conftest import REPO
 
 

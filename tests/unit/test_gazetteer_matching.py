@@ -1,7 +1,7 @@
 """The matcher on a small inline gazetteer (the shipped data is tested in test_gazetteer_data)."""
 
-from newswire.enrichers.gazetteer import Gazetteer, group, prefix_variants
-from newswire.enrichers.tokens import tokenize
+from newswire.core.enrichers.gazetteer import Gazetteer, group, prefix_variants
+from newswire.core.enrichers.tokens import tokenize
 
 ENTITIES = [
     {"id": "city:moscow", "kind": "city", "name": "Moscow", "country": "RU",
@@ -79,7 +79,7 @@ def test_words_seen_before_match_the_same(monkeypatch):
     want = ids(text)
     assert want == ["org:un", "city:moscow", "city:moscow", "city:moscow", "org:un", "region:gaza-strip"]
     assert ids(text) == want  # now from the table of words seen
-    monkeypatch.setattr("newswire.enrichers.gazetteer.WORD_CACHE_SIZE", 0)
+    monkeypatch.setattr("newswire.core.enrichers.gazetteer.WORD_CACHE_SIZE", 0)
     fresh = Gazetteer(ENTITIES)
     fresh.find(tokenize("other words first"))
     assert fresh.find(tokenize(text)) == G.find(tokenize(text))  # the table is reset on the way

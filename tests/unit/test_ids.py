@@ -1,4 +1,4 @@
-from newswire.ids import article_id, canonical_url
+from newswire.core.ids import article_id, canonical_url
 
 
 def test_id_is_deterministic_and_hex():

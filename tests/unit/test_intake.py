@@ -8,12 +8,12 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from newswire.ids import article_id
-from newswire.intake import TITLE_MAX_CHARS, complete_json, derive_title
-from newswire.models import Source
-from newswire.pipeline import Origin, process
-from newswire.settings import Settings
-from newswire.times import assume_zone, parse_time
+from newswire.core.ids import article_id
+from newswire.core.intake import TITLE_MAX_CHARS, complete_json, derive_title
+from newswire.core.models import Source
+from newswire.core.pipeline import Origin, process
+from newswire.core.times import assume_zone, parse_time
+from newswire.service.settings import Settings
 
 SOURCE = Source(name="articles.raw", kind="api", location="articles.raw")
 FETCHED = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -106,19 +106,19 @@ def test_derived_titles_are_bounded_on_a_word_boundary():
 def test_the_consumer_derives_source_and_fetch_time_from_the_record():
     value = orjson.dumps({"title": "Port strike ends", "body": "Dock workers returned to work."})
     origin = Origin("articles.raw", timestamp_ms=1_764_493_200_000, source_name="desk-7")
-    result = process(value, Settings(), origin=origin)
+    result = process(value, Settings().pipeline(), origin=origin)
     assert result.failure is None, result.failure
     raw = result.article
     assert raw.source == Source(name="desk-7", kind="api", location="articles.raw")
     assert raw.fetched_at == datetime.fromtimestamp(1_764_493_200, tz=timezone.utc)
     assert result.article.enrichment.word_count == 8  # title and body
-    nameless = process(value, Settings(), origin=Origin("articles.raw", timestamp_ms=1)).article
+    nameless = process(value, Settings().pipeline(), origin=Origin("articles.raw", timestamp_ms=1)).article
     assert nameless.source.name == "articles.raw"
 
 
 def test_the_enrichment_says_which_zone_it_assumed():
     value = orjson.dumps({"title": "T", "body": "Talks resumed in Geneva.", "published_at": "2026-11-30T08:15:00"})
-    article = process(value, Settings(default_timezone="Europe/Paris")).article
+    article = process(value, Settings(default_timezone="Europe/Paris").pipeline()).article
     assert article.enrichment.published_at_assumed_timezone == "Europe/Paris"
     assert article.published_at.isoformat() == "2026-11-30T08:15:00+01:00"
 
@@ -130,7 +130,7 @@ def test_an_unknown_default_zone_is_a_settings_error():
 
 
 def test_feed_entries_without_a_title_get_one(tmp_path):
-    from newswire.sources.reader import read_inputs
+    from newswire.core.sources.reader import read_inputs
 
     feed = tmp_path / "live.rss"
     feed.write_text(
@@ -151,7 +151,7 @@ def test_feed_entries_without_a_title_get_one(tmp_path):
 
 
 def test_json_lines_with_naive_times_are_kept(tmp_path):
-    from newswire.sources.reader import read_inputs
+    from newswire.core.sources.reader import read_inputs
 
     path = tmp_path / "cms.jsonl"
     path.write_text('{"title": "A", "body": "B", "published_at": "2025-05-04T00:00:00"}\n'

@@ -1,6 +1,6 @@
-from newswire.enrichers.keywords import arabic_keys, extract_keywords, latin_keys
-from newswire.enrichers.tokens import tokenize
-from newswire.sources.reader import read_inputs
+from newswire.core.enrichers.keywords import arabic_keys, extract_keywords, latin_keys
+from newswire.core.enrichers.tokens import tokenize
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import SEED
 
 
@@ -51,7 +51,7 @@ def test_bounded_word_tables_give_the_same_keywords(monkeypatch):
     """The per-word tables start over when full; answers must not depend on what they hold."""
     import json
 
-    from newswire.enrichers import keywords as kw
+    from newswire.core.enrichers import keywords as kw
     from tests.conftest import REPO
 
     items = [json.loads(line) for line in (REPO / "tests/corpus/articles.jsonl").read_text().splitlines()[:30]]

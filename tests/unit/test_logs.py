@@ -1,11 +1,11 @@
 import json
 import logging
 
-from newswire.logs import JsonFormatter, TextFormatter
+from newswire.service.logs import JsonFormatter, TextFormatter
 
 
 def record(**extra) -> logging.LogRecord:
-    rec = logging.LogRecord("newswire.consumer", logging.WARNING, __file__, 1, "write failed", None, None)
+    rec = logging.LogRecord("newswire.service.consumer", logging.WARNING, __file__, 1, "write failed", None, None)
     rec.__dict__.update(extra)
     return rec
 

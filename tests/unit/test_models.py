@@ -2,7 +2,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from newswire.models import RawArticle
+from newswire.core.models import RawArticle
 
 VALID = {
     "schema_version": 1,

@@ -3,13 +3,13 @@ clear reason (the time each takes is measured by `make bench`, not asserted here
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
-from newswire.pipeline import process
-from newswire.settings import Settings
+from newswire.core.pipeline import PipelineConfig, process
 from tests.hostile.pathological import CASES, LIMIT
 
-SETTINGS = Settings()
+SETTINGS = PipelineConfig()
 
 
 def test_the_corpus_covers_the_shapes_at_the_limit():
@@ -25,7 +25,7 @@ def test_each_is_enriched_or_refused_with_a_reason(name, value):
         e = result.article.enrichment
         assert e.word_count >= 0 and e.content_hash.startswith("sha256:")
         if e.analysis_truncated:  # only ever for text beyond the analysis bound
-            assert len(result.article.title) + len(result.article.body) > SETTINGS.analysis_max_chars
+            assert len(result.article.title) + len(result.article.body) > SETTINGS.enrichment.analysis_max_chars
     else:
         failure = result.failure
         assert failure is not None and not failure.internal, failure
@@ -34,9 +34,9 @@ def test_each_is_enriched_or_refused_with_a_reason(name, value):
 
 def test_counts_cover_the_whole_text_beyond_the_analysed_part():
     body = "Rotterdam dock workers met. " * 20_000  # 560,000 characters, 80,000 words
-    value = ('{"title": "Long", "body": "%s"}' % body).encode()
+    value = orjson.dumps({"title": "Long", "body": body})
     e = process(value, SETTINGS).article.enrichment
     assert e.analysis_truncated
     assert e.word_count == 1 + 80_000 and e.sentence_count == 20_000  # title and body words; body sentences
-    assert len(e.normalized_body or "") < SETTINGS.analysis_max_chars  # the analysed part's matching form
+    assert len(e.normalized_body or "") < SETTINGS.enrichment.analysis_max_chars  # the analysed part's matching form
     assert any("rotterdam" in k.term.lower() for k in e.keywords)

@@ -3,14 +3,12 @@ import base64
 import orjson
 import pytest
 
-from newswire.models import DeadLetter
-from newswire.models import to_json
-from newswire.pipeline import Failure, dead_letter, process, process_many
-from newswire.settings import Settings
-from newswire.sources.reader import read_inputs
+from newswire.core.models import DeadLetter, to_json
+from newswire.core.pipeline import Failure, PipelineConfig, dead_letter, process, process_many
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import SEED
 
-SETTINGS = Settings(max_message_bytes=10_000)
+SETTINGS = PipelineConfig(max_message_bytes=10_000)
 
 
 def seed_bytes() -> bytes:
@@ -73,7 +71,7 @@ def test_dead_letter_keeps_exact_bytes():
 def test_a_batch_keeps_order_and_isolates_failures():
     """process_many: each message gets its own outcome, in order; a bad message or an
     article that cannot be enriched does not hurt its neighbours."""
-    from newswire.ids import article_id
+    from newswire.core.ids import article_id
 
     good = seed_bytes()
     markup_only = {"title": "<script>x()</script>", "body": "<b></b><script>y()</script>",
@@ -94,11 +92,11 @@ def test_a_batch_flags_near_duplicates_as_one_by_one_would():
     the labelled corpus (10 duplicate pairs) gives the same answers both ways."""
     from pathlib import Path
 
-    from newswire.enrich import enrich, enrich_many
-    from newswire.enrichers.dedup import MemoryIndex
-    from newswire.evaluate import load_corpus
-    from newswire.models import Source
-    from newswire.sources import build_article
+    from newswire.core.enrich import enrich, enrich_many
+    from newswire.core.enrichers.dedup import MemoryIndex
+    from newswire.core.evaluate import load_corpus
+    from newswire.core.models import Source
+    from newswire.core.sources import build_article
 
     articles = [build_article(item["article"], source=Source(name="corpus", kind="jsonl"))
                 for item in load_corpus(Path(__file__).parents[1] / "corpus" / "articles.jsonl")]
@@ -112,7 +110,7 @@ def test_a_batch_flags_near_duplicates_as_one_by_one_would():
 
 
 def test_an_enricher_bug_is_a_dead_letter_with_its_traceback(monkeypatch, caplog):
-    import newswire.enrich as enrich_module
+    import newswire.core.enrich as enrich_module
 
     def broken(work):
         raise ZeroDivisionError("division by zero in an enricher")
@@ -124,11 +122,11 @@ def test_an_enricher_bug_is_a_dead_letter_with_its_traceback(monkeypatch, caplog
     assert failure.stage == "enrich" and failure.type == "ZeroDivisionError" and failure.internal
     assert "Traceback (most recent call last)" in failure.details["traceback"]
     assert "in broken" in failure.details["traceback"]
-    assert [r.levelname for r in caplog.records if r.name == "newswire.pipeline"] == ["ERROR"]
+    assert [r.levelname for r in caplog.records if r.name == "newswire.core.pipeline"] == ["ERROR"]
 
 
 def test_dead_letter_types_become_a_small_fixed_set_of_labels():
-    from newswire.metrics import error_type_label
+    from newswire.service.metrics import error_type_label
 
     assert error_type_label("ValidationError") == "ValidationError"
     assert error_type_label("ZeroDivisionError", internal=True) == "InternalError"

@@ -1,7 +1,7 @@
 import pytest
 
-from newswire.enrich import EnrichmentError, sanitize_article
-from newswire.enrichers.sanitize import sanitize_text
+from newswire.core.enrich import EnrichmentError, sanitize_article
+from newswire.core.enrichers.sanitize import sanitize_text
 from tests.unit.test_models import validate
 
 

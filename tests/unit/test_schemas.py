@@ -1,6 +1,6 @@
 import json
 
-from newswire.schemas_io import render_schemas, stale_schemas
+from newswire.core.schemas_io import render_schemas, stale_schemas
 from tests.conftest import REPO
 
 

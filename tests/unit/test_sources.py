@@ -1,8 +1,8 @@
 from datetime import timedelta
 
-from newswire.models import RawArticle
-from newswire.sources import SourceError
-from newswire.sources.reader import read_inputs
+from newswire.core.models import RawArticle
+from newswire.core.sources import SourceError
+from newswire.core.sources.reader import read_inputs
 from tests.conftest import DATA
 
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from newswire.sources.reader import read_inputs
-from newswire.sources.text import parse_wire_text, read_text_file
+from newswire.core.sources.reader import read_inputs
+from newswire.core.sources.text import parse_wire_text, read_text_file
 from tests.conftest import SEED
 
 SEED_PARAGRAPHS = [p for p in SEED.read_text(encoding="utf-8").split("\n\n")]

@@ -1,4 +1,4 @@
-from newswire.textnorm import normalize, strip_arabic_marks
+from newswire.core.textnorm import normalize, strip_arabic_marks
 
 
 def test_arabic_folding():

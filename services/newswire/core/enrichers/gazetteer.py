@@ -1,0 +1,372 @@
+"""Places, organisations, people and wire agencies by gazetteer matching.
+
+The gazetteer (`newswire/core/data/gazetteer.json`, built by `scripts/build-gazetteer` from
+pycountry and a curated list; see data/GAZETTEER.md) maps every alias, in every
+language it has, to one canonical entity with a stable id: ISO 3166-1 alpha-2 for
+countries, `city:...`, `region:...`, `org:...`, `agency:...`, `person:...` otherwise.
+
+Matching runs on folded tokens (see enrichers.tokens), longest alias first, and lets
+Arabic words carry attached prefixes (و ف ب ل ك, and لل for ل+ال): "وموسكو", "بغزة",
+"لإسرائيل" and "للقدس" all find their entity. Short Latin acronyms listed as
+case-sensitive ("UN", "EU", "AP") match only as written, so French "un" is no UN.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import compress
+from typing import Any
+
+from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, tokenize
+
+PLACE_KINDS = frozenset({"country", "city", "region"})
+# When one alias names several entities, prefer the kind news means most often.
+_KIND_PRIORITY = {"country": 0, "region": 1, "city": 2, "organization": 3, "agency": 4, "person": 5}
+_MAX_ALIAS_TOKENS = 8
+_ONE_LETTER_PREFIXES = frozenset("وفبلك")
+_CONJUNCTIONS = frozenset("وف")
+_PREPOSITIONS = frozenset("بلك")
+# Attached prefixes a name can carry: و ف ب ل ك, and a conjunction before a preposition.
+_ARABIC_PREFIXES = ("و", "ف", "ب", "ل", "ك", *(c + p for c in "وف" for p in "بلك"))
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    kind: str
+    name: str
+    country: str | None
+
+
+# Russian (and other Cyrillic) names decline: Россия, России, Россию; Москва, Москве.
+# Both aliases and text are reduced to a stem by dropping one common case ending.
+_CYRILLIC_ENDINGS = tuple(sorted(
+    "ами ями ого его ому ему ыми ими ой ей ом ем ах ях ию ии ия ье ья ью ая яя ую юю ое ее ый ий а я ы и у ю е о ь й".split(),
+    key=len, reverse=True))
+_CJK_MAX = 8
+
+
+_CYRILLIC_ENDING_RE = re.compile("(?:" + "|".join(_CYRILLIC_ENDINGS) + ")$")
+def cyrillic_stem(token: str) -> str | None:
+    """Stem of a Cyrillic word, or None for other scripts and very short words."""
+    if not ("\u0400" <= token[:1] <= "\u04ff") or len(token) < 4:
+        return None
+    return _cyrillic_stem(token)
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _cyrillic_stem(token: str) -> str:
+    match = _CYRILLIC_ENDING_RE.search(token)
+    return token[: match.start()] if match and match.start() >= 3 else token
+
+
+def _is_cjk(token: str) -> bool:
+    return "\u3400" <= token[:1] <= "\u9fff"
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: Entity
+    start: int  # token index
+    end: int
+    adjective: bool = False  # "الروسي", "Russian": the country named by its demonym
+
+
+_ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|all|dell|nell|sull|dall)['’](?=\w)")
+
+
+_Entry = tuple[int, "Entity", "tuple[str, ...] | None", bool]
+# What find does at a start form, decided once (Gazetteer._plan): (first alias word,
+# number of the entity it names alone or None, demonym?), settled by the next word unless
+# it continues a longer alias; or _LOOK, look closely (Gazetteer._match_at). Plain values,
+# not Entity objects, so that the garbage collector soon stops tracking the 50k tuples.
+_Plan = tuple[str, "int | None", bool]
+_LOOK = True
+
+
+def _surface_forms(token: str) -> tuple[str, ...]:
+    """The written word and its forms without an elision or an apostrophe suffix, for
+    case-sensitive aliases (l'UE, Mısır'dan)."""
+    if "'" not in token and "’" not in token:
+        return (token,)
+    return (token, _ELISION_RE.sub("", token), re.split(r"['’]", token, maxsplit=1)[0])
+
+
+def prefix_variants(token: str) -> tuple[str, ...]:
+    """The token and its forms without attached prefixes (folded text): Arabic و ف ب ل ك
+    and لل, French/Italian elisions (l'ONU, d'Israël, dell'UE)."""
+    if "'" in token or "’" in token:
+        bare = _ELISION_RE.sub("", token)
+        if bare != token:
+            return (token, bare)
+        # Turkish case suffixes and English possessives follow an apostrophe on names:
+        # Mısır'dan, Hollanda'nın, Israel's.
+        stem = re.split(r"['’]", token, maxsplit=1)[0]
+        return (token, stem) if len(stem) >= 2 else (token,)
+    first = token[:1]
+    if first not in _ONE_LETTER_PREFIXES or len(token) < 3:
+        return (token,)
+    variants = [token, token[1:]]
+    if first in _CONJUNCTIONS and token[1:2] in _PREPOSITIONS and len(token) > 3:
+        variants.append(token[2:])  # وب، فل ...
+    for v in list(variants):
+        if v.startswith("لل") and len(v) > 3:
+            variants.append("ال" + v[2:])  # للقدس = ل + القدس
+    return tuple(variants)
+
+
+class Gazetteer:
+    def __init__(self, entities: Iterable[dict[str, Any]]) -> None:
+        # alias tokens -> [(priority, entity, surface tokens required or None, is demonym)]
+        self._index: dict[tuple[str, ...], list[_Entry]] = {}
+        self._longest: dict[str, int] = {}  # first folded token -> longest alias length
+        self._stems: dict[tuple[str, ...], list[_Entry]] = {}
+        self._cjk: dict[str, list[_Entry]] = {}
+        self.entities: dict[str, Entity] = {}
+        self._english: dict[str, str] = {}
+        for raw in entities:
+            entity = Entity(raw["id"], raw["kind"], raw["name"], raw.get("country"))
+            self.entities[entity.id] = entity
+            for alias in raw.get("aliases", {}).get("en", []):
+                self._english.setdefault(alias, entity.id)
+            case_sensitive = set(raw.get("case_sensitive", []))
+            aliases = {a for names in raw.get("aliases", {}).values() for a in names} | {raw["name"]}
+            demonyms = {d for forms in raw.get("demonyms", {}).values() for d in forms} - aliases
+            for alias in sorted(aliases) + sorted(demonyms):
+                tokens = tokenize(alias)
+                if not tokens.folded or len(tokens.folded) > _MAX_ALIAS_TOKENS:
+                    continue
+                key = tuple(tokens.folded)
+                surface = tuple(tokens.surface) if alias in case_sensitive else None
+                adjective = alias in demonyms
+                entry = (_KIND_PRIORITY.get(entity.kind, 9) + (10 if adjective else 0), entity, surface, adjective)
+                _add(self._index, key, entry)
+                self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+                stems = tuple(cyrillic_stem(t) for t in key)
+                if all(stems):
+                    _add(self._stems, stems, entry)  # type: ignore[arg-type]
+                if len(key) == 1 and _is_cjk(key[0]) and len(key[0]) <= _CJK_MAX:
+                    _add(self._cjk, key[0], entry)
+        self._build_starts()
+
+    def english_aliases(self) -> dict[str, str]:
+        """English alias -> entity id (for reading labels written in English)."""
+        return dict(self._english)
+
+    @classmethod
+    def from_json(cls, text: str) -> Gazetteer:
+        return cls(json.loads(text)["entities"])
+
+    def _build_starts(self) -> None:
+        """Every written form that can begin a match -> the alias first words it stands
+        for: the word itself and its Arabic forms with attached prefixes, computed once so
+        the scan is one dict lookup per word."""
+        starts: dict[str, tuple[str, ...]] = {}
+
+        def add(form: str, first: str) -> None:
+            known = starts.get(form, ())
+            if first not in known:
+                starts[form] = (*known, first)
+
+        for first in self._longest:
+            add(first, first)
+            if "\u0600" <= first[:1] <= "\u06ff":
+                for prefix in _ARABIC_PREFIXES:
+                    add(prefix + first, first)
+                if first.startswith("ال") and len(first) > 3:
+                    for prefix in ("", *_CONJUNCTIONS):
+                        add(prefix + "لل" + first[2:], first)  # للقدس = ل + القدس
+        self._starts = starts
+        # Prefixes of the aliases (the proper ones, and for stems the whole ones too), so
+        # a match grows only while an alias can still come out of it.
+        self._alias_prefixes = {key[:size] for key in self._index for size in range(1, len(key))}
+        self._pairs = {key[:2] for key in self._index if len(key) > 1}
+        self._stem_prefixes = {key[:size] for key in self._stems for size in range(1, len(key) + 1)}
+        self._cjk_heads = {name[:2] for name in self._cjk}  # a run's aliases have 2+ characters
+        self._alone: list[Entity] = []  # entities of the plans, by number
+        self._plans = {form: self._plan(form, firsts) for form, firsts in starts.items()}
+        self._known = dict(self._plans)  # and the other words seen, see _plans_of
+
+    def _plan(self, form: str, firsts: tuple[str, ...]) -> _Plan | bool:
+        """How find treats a start form. Unless the next word continues a longer alias,
+        "gaza" is a mention on its own and "the" (of "the hague") none."""
+        if len(firsts) > 1:
+            return _LOOK
+        first = firsts[0]
+        entries = self._index.get((first,))
+        if entries and entries[0][2] is None:  # the word alone is an alias, in any case
+            self._alone.append(entries[0][1])
+            return (first, len(self._alone) - 1, entries[0][3])
+        if not entries and not self._may_stem(form):  # it only begins longer aliases
+            return (first, None, False)
+        return _LOOK
+
+    def find(self, tokens: Tokens) -> list[Mention]:
+        """Non-overlapping mentions, longest alias first, left to right."""
+        folded, surface = tokens.folded, tokens.surface
+        plans = self._plans_of(folded)
+        pairs, entities = self._pairs, self._alone
+        mentions: list[Mention] = []
+        last = len(folded) - 1
+        end = 0  # tokens before `end` are inside a mention already
+        for i in compress(range(len(folded)), plans):  # the few that can begin one
+            if i < end:
+                continue
+            plan = plans[i]
+            if plan is not _LOOK:
+                first, alone, adjective = plan  # type: ignore[misc]
+                if i == last or (first, folded[i + 1]) not in pairs:  # no longer alias here
+                    if alone is not None:
+                        mentions.append(Mention(entities[alone], i, i + 1, adjective))
+                    continue
+            found = self._match_at(folded, surface, i)
+            if found:
+                mentions += found
+                end = found[-1].end
+        return mentions
+
+    def _plans_of(self, folded: list[str]) -> list[_Plan | bool | None]:
+        """The plan of each token, false for the many that can't begin a mention: one dict
+        lookup per token, in C. Besides the start forms the table keeps the verdict on the
+        other words seen (news vocabulary repeats), bounded like the word caches."""
+        plans = list(map(self._known.get, folded))
+        if None in plans:  # words not seen yet
+            if len(self._known) > len(self._plans) + WORD_CACHE_SIZE:
+                self._known = dict(self._plans)
+            for i, plan in enumerate(plans):
+                if plan is None:
+                    plans[i] = self._known[folded[i]] = _LOOK if self._may_start(folded[i]) else False
+        return plans
+
+    def _may_start(self, token: str) -> bool:
+        """Whether a word that is not a start form can still begin a mention (the fallbacks
+        of _match_at): an elided or suffixed name, a declined Cyrillic name or a CJK run."""
+        if ("'" in token or "’" in token) and any(v in self._longest for v in prefix_variants(token)[1:]):
+            return True
+        return self._may_stem(token) or "\u3400" <= token[:1] <= "\u9fff"
+
+    def _may_stem(self, token: str) -> bool:
+        """Whether some alias compared by Cyrillic stems can begin with this word."""
+        stem = cyrillic_stem(token)
+        return stem is not None and (stem,) in self._stem_prefixes
+
+    def _match_at(self, folded: list[str], surface: list[str], i: int) -> list[Mention]:
+        """The mentions found at token i (the loop body of the plain scan): one by alias,
+        else by Cyrillic stem, or the names inside a CJK run, or none."""
+        token = folded[i]
+        firsts = self._starts.get(token)
+        if firsts is None and ("'" in token or "’" in token):  # l'ONU, Mısır'dan
+            firsts = tuple(v for v in prefix_variants(token)[1:] if v in self._longest) or None
+        if firsts is None:
+            lead = token[:1]
+            if "\u0400" <= lead <= "\u04ff":
+                stemmed = self._find_stemmed(folded, i)
+                return [stemmed] if stemmed else []
+            if "\u3400" <= lead <= "\u9fff":
+                return self._find_cjk(token, i)
+            return []
+        for first in firsts:
+            matched = self._find_alias(first, folded, surface, i)
+            if matched:
+                return [matched]
+        if cyrillic_stem(token):
+            stemmed = self._find_stemmed(folded, i)
+            if stemmed:
+                return [stemmed]
+        return []
+
+    def _find_alias(self, first: str, folded: list[str], surface: list[str], i: int) -> Mention | None:
+        """The longest alias beginning with `first` at token i whose case-sensitive form,
+        if any, matches the surface words."""
+        index, prefixes = self._index, self._alias_prefixes
+        key = (first,)
+        keys = [key] if key in index else []
+        for token in folded[i + 1:i + self._longest[first]]:
+            if key not in prefixes:
+                break  # no longer alias begins with these words
+            key = (*key, token)
+            if key in index:
+                keys.append(key)
+        for key in reversed(keys):
+            size = len(key)
+            for _, entity, required, adjective in index[key]:
+                if required is None or (required[0] in _surface_forms(surface[i])
+                                        and tuple(surface[i + 1:i + size]) == required[1:]):
+                    return Mention(entity, i, i + size, adjective)
+        return None
+
+    def _find_stemmed(self, folded: list[str], i: int) -> Mention | None:
+        """The longest alias at token i compared by Cyrillic stems (declined names)."""
+        stems: tuple[str, ...] = ()
+        best = None
+        for token in folded[i:i + _MAX_ALIAS_TOKENS]:
+            stem = cyrillic_stem(token)
+            if stem is None:
+                break
+            stems = (*stems, stem)
+            if stems not in self._stem_prefixes:
+                break  # no stemmed alias begins with these words
+            entries = self._stems.get(stems)
+            if entries:
+                best = Mention(entries[0][1], i, i + len(stems), entries[0][3])
+        return best
+
+    def _find_cjk(self, run: str, i: int) -> list[Mention]:
+        """Chinese and Japanese have no spaces: look for aliases inside the run."""
+        found = []
+        pos = 0
+        while pos < len(run):
+            if run[pos:pos + 2] not in self._cjk_heads:
+                pos += 1  # no alias begins here
+                continue
+            for size in range(min(_CJK_MAX, len(run) - pos), 1, -1):
+                entries = self._cjk.get(run[pos:pos + size])
+                if entries:
+                    found.append(Mention(entries[0][1], i, i + 1, entries[0][3]))
+                    pos += size
+                    break
+            else:
+                pos += 1
+        return found
+
+
+def _add(index: dict, key: object, entry: _Entry) -> None:
+    entries = index.setdefault(key, [])
+    if all(e[1].id != entry[1].id or e[2] != entry[2] for e in entries):
+        entries.append(entry)
+        entries.sort(key=lambda e: (e[0], e[1].id))
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    text = resources.files("newswire.core").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
+    return Gazetteer.from_json(text)
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    entity: Entity
+    count: int  # mentions by name
+    adjective_count: int  # mentions by demonym
+
+
+def group(mentions: list[Mention], kinds: frozenset[str]) -> list[EntityCount]:
+    """Entities of the given kinds, most named first (then most mentioned, first mentioned)."""
+    names: dict[str, int] = {}
+    adjectives: dict[str, int] = {}
+    first: dict[str, Entity] = {}
+    for mention in mentions:
+        if mention.entity.kind in kinds:
+            counter = adjectives if mention.adjective else names
+            counter[mention.entity.id] = counter.get(mention.entity.id, 0) + 1
+            first.setdefault(mention.entity.id, mention.entity)
+    order = {eid: i for i, eid in enumerate(first)}
+    return [
+        EntityCount(first[eid], names.get(eid, 0), adjectives.get(eid, 0))
+        for eid in sorted(first, key=lambda e: (-names.get(e, 0), -adjectives.get(e, 0), order[e]))
+    ]

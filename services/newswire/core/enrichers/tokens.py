@@ -1,0 +1,57 @@
+"""Tokenisation shared by every enricher: one pass, two aligned views.
+
+`surface` keeps each word as written (diacritics removed, case kept) for display and
+for case-sensitive acronyms; `folded` is each word's matching form (see textnorm).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newswire.core.textnorm import DELETE_RE, fold_arabic, normalize, strip_arabic_marks
+
+# A word: letters or digits, joined through inner apostrophes, hyphens or dots
+# (l'État, well-known, 3.5). Arabic marks are removed before tokenising, so a
+# vocalised word stays one word.
+WORD_RE = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+
+# Per-word results are cached (news vocabulary repeats a lot); lru_cache keeps the
+# cache bounded and is implemented in C, so a hit costs about as much as a dict lookup.
+# Each full cache of this size holds about 12 MB; a few enrichers keep one.
+WORD_CACHE_SIZE = 100_000
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def fold_token(token: str) -> str:
+    """Matching form of one word."""
+    return normalize(token)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    surface: list[str]
+    folded: list[str]
+
+
+def tokenize(text: str) -> Tokens:
+    return tokenize_plain(strip_arabic_marks(text))
+
+
+def tokenize_plain(plain: str) -> Tokens:
+    """For text whose Arabic marks are already removed (saves a pass)."""
+    surface = WORD_RE.findall(plain)
+    return Tokens(surface, fold_tokens(surface))
+
+
+def fold_tokens(words: list[str]) -> list[str]:
+    """[fold_token(w) for w in words], computed on the joined words in a few C passes:
+    one streaming pass over 3 KB beats 500 scattered cache lookups. NUL separates words
+    (it is never inside one and never composes); when NFKC would change the text, it
+    could also split or merge words, so that rare text is folded word by word."""
+    joined = "\x00".join(words)
+    if not unicodedata.is_normalized("NFKC", joined):
+        return [fold_token(w) for w in words]
+    return fold_arabic(DELETE_RE.sub("", joined)).casefold().split("\x00") if words else []

@@ -1,0 +1,236 @@
+"""The `newswire` command: services (`consume`, `produce`) and tools (`enrich`, `schemas`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from newswire import __version__
+from newswire.service.run import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+    fail,
+    run_consumer,
+    serve_metrics,
+    stop_on_signals,
+)
+from newswire.service.settings import Settings
+
+
+def _kafka_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bootstrap-servers", metavar="HOST:PORT[,...]", help="Kafka brokers (NEWSWIRE_BOOTSTRAP_SERVERS)")
+    parser.add_argument("--connect-timeout", dest="connect_timeout_seconds", type=float, metavar="SECONDS",
+                        help="give up when no broker answers within this time (NEWSWIRE_CONNECT_TIMEOUT_SECONDS)")
+
+
+def _metrics_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--metrics-host", help="address for /metrics, /healthz, /readyz (NEWSWIRE_METRICS_HOST)")
+    parser.add_argument("--metrics-port", type=int, help="port for them, 0 for any free port (NEWSWIRE_METRICS_PORT)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newswire", description="Ingest news articles through Kafka: produce, validate, enrich.")
+    parser.add_argument("--version", action="version", version=f"newswire {__version__}")
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING, ERROR (NEWSWIRE_LOG_LEVEL)")
+    parser.add_argument("--log-format", choices=["auto", "json", "text"], help="log line format (NEWSWIRE_LOG_FORMAT)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    consume = sub.add_parser("consume", help="run the consumer group: articles.raw -> enriched / DLQ")
+    _kafka_flags(consume)
+    _metrics_flags(consume)
+    consume.add_argument("--group-id", help="consumer group (NEWSWIRE_GROUP_ID)")
+    consume.add_argument("--raw-topic", help="input topic (NEWSWIRE_RAW_TOPIC)")
+    consume.add_argument("--enriched-topic", help="output topic (NEWSWIRE_ENRICHED_TOPIC)")
+    consume.add_argument("--dlq-topic", help="dead-letter topic (NEWSWIRE_DLQ_TOPIC)")
+    consume.add_argument("--partitions", type=int, help="partitions for topics it creates (NEWSWIRE_PARTITIONS)")
+    consume.add_argument("--replication-factor", type=int, help="replication factor for topics it creates (NEWSWIRE_REPLICATION_FACTOR)")
+    consume.add_argument("--processes", type=int, metavar="N",
+                         help="consumer processes of the group on this machine, one core each; process i serves "
+                              "metrics on --metrics-port + i (NEWSWIRE_PROCESSES)")
+    consume.add_argument("--max-poll-records", type=int, help="largest batch (NEWSWIRE_MAX_POLL_RECORDS)")
+    consume.add_argument("--exactly-once", action="store_const", const=True, default=None,
+                         help="commit outputs and offsets in one Kafka transaction per batch (NEWSWIRE_EXACTLY_ONCE)")
+
+    produce = sub.add_parser("produce", help="publish articles from files, folders or feed URLs to articles.raw")
+    produce.add_argument("inputs", nargs="+", metavar="PATH_OR_URL",
+                         help=".txt wire copy, .xml/.rss/.atom feeds, .jsonl/.ndjson, folders (recursive), http(s) feed URLs")
+    _kafka_flags(produce)
+    _metrics_flags(produce)
+    produce.add_argument("--topic", dest="raw_topic", help="topic to publish to (NEWSWIRE_RAW_TOPIC)")
+    produce.add_argument("--watch", type=float, metavar="SECONDS",
+                         help="keep running: rescan the inputs every SECONDS and publish new articles; serves metrics")
+
+    enrich = sub.add_parser("enrich", help="offline: read, validate and enrich; print one JSON article per line")
+    enrich.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+
+    dlq = sub.add_parser("dlq", help="inspect dead letters; replay chosen ones to articles.raw after a fix")
+    dlq_sub = dlq.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
+    for name, text in (("inspect", "counts by stage and type; --show prints the records"),
+                       ("replay", "republish the originals of the chosen dead letters, each once")):
+        action = dlq_sub.add_parser(name, help=text)
+        _kafka_flags(action)
+        action.add_argument("--dlq-topic", help="dead-letter topic (NEWSWIRE_DLQ_TOPIC)")
+        action.add_argument("--raw-topic", help="where replays go (NEWSWIRE_RAW_TOPIC)")
+        action.add_argument("--stage", choices=["decode", "validate", "enrich", "produce"], help="only this stage")
+        action.add_argument("--type", dest="error_type", metavar="ERROR_TYPE", help="only this error type")
+        action.add_argument("--pick", action="append", metavar="PARTITION:OFFSET",
+                            help="only these dead letters (repeatable)")
+    dlq_sub.choices["inspect"].add_argument("--show", action="store_true", help="one JSON line per dead letter")
+    dlq_sub.choices["replay"].add_argument("--dry-run", action="store_true", help="say what would be replayed")
+
+    evaluate = sub.add_parser("evaluate", help="precision and recall of the enrichment on a labelled corpus")
+    evaluate.add_argument("--corpus", type=Path, default=Path("tests/corpus/articles.jsonl"),
+                          help="labelled JSON Lines (default: tests/corpus/articles.jsonl)")
+    evaluate.add_argument("--verbose", action="store_true", help="list every miss and every extra")
+
+    schemas = sub.add_parser("schemas", help="JSON Schemas of the message contract")
+    schemas_sub = schemas.add_subparsers(dest="schemas_command", required=True, metavar="ACTION")
+    export = schemas_sub.add_parser("export", help="write one JSON Schema per message type")
+    export.add_argument("--out", type=Path, default=Path("schemas"), help="folder (default: schemas)")
+    check = schemas_sub.add_parser("check", help="exit 1 when the folder differs from what the models export")
+    check.add_argument("--dir", type=Path, default=Path("schemas"), help="folder (default: schemas)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from newswire.service.logs import setup_logging
+
+    try:
+        settings = Settings().with_overrides(**{
+            key: value for key, value in vars(args).items()
+            if key in Settings.model_fields
+        })
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}", EXIT_USAGE)
+    setup_logging(settings.log_level, settings.log_format)
+
+    if args.command == "schemas":
+        return _schemas(args)
+    if args.command == "enrich":
+        return _enrich(args, settings)
+    if args.command == "dlq":
+        return _dlq(args, settings)
+    if args.command == "evaluate":
+        from newswire.core.evaluate import evaluate, report
+
+        if not args.corpus.is_file():
+            return fail(f"no corpus at {args.corpus}", EXIT_USAGE)
+        print(report(evaluate(args.corpus, settings.enrichment(), settings.dedup_threshold), verbose=args.verbose))
+        return EXIT_OK
+    if args.command == "produce":
+        return _produce(args, settings)
+    if args.command == "consume":
+        return _consume(settings)
+    return fail(f"unknown command {args.command}", EXIT_USAGE)
+
+
+def _dlq(args: argparse.Namespace, settings: Settings) -> int:
+    from newswire.service import dlq
+    from newswire.service.kafka_io import BrokerUnavailable
+
+    picks = set(args.pick) if args.pick else None
+    try:
+        if args.dlq_command == "inspect":
+            dlq.inspect(settings, stage=args.stage, error_type=args.error_type, picks=picks, show=args.show)
+            return EXIT_OK
+        replayed, skipped = dlq.replay(settings, stage=args.stage, error_type=args.error_type, picks=picks,
+                                       dry_run=args.dry_run)
+    except BrokerUnavailable as exc:
+        return fail(str(exc), EXIT_UNAVAILABLE)
+    verb = "would replay" if args.dry_run else "replayed"
+    print(f"newswire dlq: {verb} {replayed}, skipped {skipped} already replayed "
+          f"({settings.dlq_topic} -> {settings.raw_topic})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from newswire.core.schemas_io import export_schemas, stale_schemas
+
+    if args.schemas_command == "export":
+        for path in export_schemas(args.out):
+            print(path)
+        return EXIT_OK
+    stale = stale_schemas(args.dir)
+    if stale:
+        return fail(f"{args.dir} is stale ({', '.join(stale)}); run: newswire schemas export --out {args.dir}", EXIT_FAILED)
+    return EXIT_OK
+
+
+def _enrich(args: argparse.Namespace, settings: Settings) -> int:
+    from newswire.core.enrich import EnrichmentError, enrich
+    from newswire.core.enrichers.dedup import MemoryIndex
+    from newswire.core.models import to_json
+    from newswire.core.sources import SourceError
+    from newswire.core.sources.reader import read_inputs
+
+    failed = 0
+    out = sys.stdout.buffer
+    # In memory even when the service uses Redis: an offline run compares its own inputs.
+    dedup = None if settings.dedup_backend == "off" else MemoryIndex(
+        settings.dedup_threshold, settings.dedup_window_seconds, settings.dedup_max_entries)
+    for item in read_inputs(args.inputs, settings.default_timezone):
+        if isinstance(item, SourceError):
+            failed += 1
+            print(f"newswire enrich: {item}", file=sys.stderr)
+            continue
+        try:
+            enriched = enrich(item, settings.enrichment(), dedup=dedup)
+        except EnrichmentError as exc:
+            failed += 1
+            print(f"newswire enrich: {item.source.location or item.source.name}: {exc}", file=sys.stderr)
+            continue
+        out.write(to_json(enriched) + b"\n")
+    out.flush()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _produce(args: argparse.Namespace, settings: Settings) -> int:
+    from newswire.service.kafka_io import BrokerUnavailable, ensure_topics, make_producer
+    from newswire.service.producer import Publisher, watch
+
+    server = None
+    health = None
+    if args.watch is not None or args.metrics_port is not None:
+        health, server = serve_metrics(settings, "producer")
+    try:
+        # Create the topic with the configured partitions before the broker's
+        # auto-creation could make it with one.
+        ensure_topics(settings, [settings.raw_topic])
+        producer = make_producer(settings)
+    except BrokerUnavailable as exc:
+        return fail(str(exc), EXIT_UNAVAILABLE)
+    if health:
+        health.set_ready(True)
+    publisher = Publisher(producer, settings.raw_topic, timeout_seconds=max(30.0, settings.shutdown_timeout_seconds),
+                          default_timezone=settings.default_timezone)
+    try:
+        if args.watch is not None:
+            tally = watch(publisher, args.inputs, args.watch, stop_on_signals())
+        else:
+            tally = publisher.publish(args.inputs)
+    finally:
+        producer.close(timeout=settings.shutdown_timeout_seconds)
+        if server:
+            server.stop()
+    print(f"newswire produce: {tally} (topic {settings.raw_topic})", file=sys.stderr)
+    return EXIT_FAILED if tally.failed else EXIT_OK
+
+
+def _consume(settings: Settings) -> int:
+    if settings.processes > 1:
+        from newswire.service.supervisor import supervise
+
+        return supervise(settings, stop_on_signals())
+    return run_consumer(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
