@@ -1,0 +1,275 @@
+"""Main text of a page: the subtree whose paragraphs outweigh its boilerplate.
+
+The page is cut into text blocks (the text a block element holds outside its child
+blocks). A block that reads like prose (long enough, few of its characters in links)
+counts for its length; menus, link lists and short lines count against. Every element
+scores the sum of its blocks, and the best-scoring element is the article: it holds the
+paragraphs and leaves out the navigation, related links and comments around them. Its
+blocks are then written out, minus what is still boilerplate inside it (share bars,
+captions, "read more" lists, comment threads).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+# Dropped with their content before anything is scored.
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "svg", "math", "form", "button",
+    "select", "textarea", "object", "embed", "canvas", "video", "audio", "map",
+    "input", "label", "dialog", "menu",
+)
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol",
+    "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tbody", "thead",
+    "tr", "td", "th", "dl", "dt", "dd", "figure", "figcaption", "address", "details",
+    "summary", "hr", "body", "center", "caption", "picture",
+})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Never body text, wherever they are.
+_SKIP_TAGS = frozenset({"nav", "aside", "footer", "figcaption", "figure", "caption", "picture", "address", "dialog"})
+
+# class/id words of page furniture, matched as whole words of the attribute.
+_BAD_WORDS = frozenset("""
+comment comments commentlist disqus reply replies respond related relatedposts relatedarticles
+share sharing social socials sharebar newsletter subscribe subscription signup promo promotion
+advert advertisement advertising ads ad adslot adunit sponsor sponsored sidebar breadcrumb
+breadcrumbs footer masthead menu navbar nav navigation cookie cookies popup modal recommended
+recommendations recommend trending popular outbrain taboola caption captions credit credits
+byline author-bio bio tags tag taglist widget toolbar print pagination pager skip banner
+more-stories morestories read-more readmore also-read see-also newsletter-signup paywall
+teaser teasers rail hidden sr-only visually-hidden screen-reader-text
+""".split())
+_BAD_PREFIXES = ("comment", "related", "share", "social", "newsletter", "advert", "sponsor",
+                 "sidebar", "breadcrumb", "recommend", "outbrain", "taboola", "promo", "subscri")
+_WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+_SPACE_RE = re.compile(r"\s+")
+# Sentence-ending punctuation in the scripts we serve.
+_PROSE_END = tuple(".!?؟。！？…\"”»'’)")
+
+_MIN_PROSE_CHARS = 60
+_FURNITURE_MAX_SHARE = 0.4
+_LINK_PENALTY = 0.5
+_SHORT_PENALTY = 0.1
+_TEASER_DEPTH = 3
+_TEASER_MAX_BLOCKS = 4
+_DEDUPE_MIN_CHARS = 80
+_COPY_MIN_CHARS = 400  # shorter lines repeat legitimately (recipe amounts, scores)
+_MAX_LINK_DENSITY = 0.33
+
+
+@dataclass(slots=True)
+class Block:
+    owner: etree._Element
+    tag: str
+    text: str
+    link_chars: int
+    furniture: tuple[etree._Element, ...]  # enclosing elements that look like page furniture
+    bad: bool = False  # decided once the furniture's own share of the prose is known
+
+
+# Microdata repeated in invisible elements (headline, dates, image URLs) is not prose.
+_META_ITEMPROPS = frozenset({
+    "headline", "name", "datepublished", "datemodified", "datecreated", "keywords", "url",
+    "mainentityofpage", "image", "width", "height", "author", "publisher", "logo", "thumbnailurl",
+})
+
+
+def _is_furniture(el: etree._Element) -> bool:
+    prop = el.get("itemprop")
+    if prop and prop.lower() in _META_ITEMPROPS and el.tag != "a":
+        return True
+    attrs = ((el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("role") or "")).lower()
+    if not attrs.strip():
+        return False
+    if el.get("aria-hidden") == "true" or "display:none" in (el.get("style") or "").replace(" ", ""):
+        return True
+    for word in _WORD_SPLIT_RE.split(attrs):
+        if word in _BAD_WORDS or (len(word) > 4 and word.startswith(_BAD_PREFIXES)):
+            return True
+    return False
+
+
+def _collect(root: etree._Element) -> list[Block]:
+    """Text blocks in document order."""
+    blocks: list[Block] = []
+
+    def flush(owner: etree._Element, parts: list[str], links: int, bad: tuple[etree._Element, ...]) -> None:
+        text = _SPACE_RE.sub(" ", "".join(parts)).strip()
+        if text:
+            tag = owner.tag if isinstance(owner.tag, str) else ""
+            blocks.append(Block(owner, tag, text, min(links, len(text)), bad))
+        parts.clear()
+
+    def walk(el: etree._Element, owner: etree._Element, parts: list[str], links: list[int],
+             in_link: bool, bad: tuple[etree._Element, ...]) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                if child.tail:
+                    parts.append(child.tail)
+                    if in_link:
+                        links[0] += len(child.tail)
+                continue
+            if tag in _BLOCK_TAGS:
+                flush(owner, parts, links[0], bad)
+                links[0] = 0
+                child_bad = bad + (child,) if (tag in _SKIP_TAGS or _is_furniture(child)) else bad
+                inner: list[str] = [child.text] if child.text else []
+                inner_links = [len(child.text) if (child.text and in_link) else 0]
+                walk(child, child, inner, inner_links, in_link, child_bad)
+                flush(child, inner, inner_links[0], child_bad)
+            else:
+                if tag == "br":
+                    parts.append("\n")
+                child_link = in_link or tag == "a"
+                if child.text:
+                    parts.append(child.text)
+                    if child_link:
+                        links[0] += len(child.text)
+                walk(child, owner, parts, links, child_link, bad + (child,) if _is_furniture(child) else bad)
+            if child.tail:
+                parts.append(child.tail)
+                if in_link:
+                    links[0] += len(child.tail)
+
+    body = root.find("body")
+    start = body if body is not None else root
+    parts = [start.text] if start.text else []
+    links = [0]
+    walk(start, start, parts, links, False, ())
+    flush(start, parts, links[0], ())
+    _judge_furniture(blocks)
+    return blocks
+
+
+def _judge_furniture(blocks: list[Block]) -> None:
+    """Furniture that holds much of the page's prose was misjudged by its class
+    (WordPress puts `tag-...` and `category-...` on the article itself): keep it."""
+    prose: dict[etree._Element, int] = {}
+    total = 0
+    for block in blocks:
+        if _is_prose(block):
+            n = len(block.text)
+            total += n
+            for el in block.furniture:
+                prose[el] = prose.get(el, 0) + n
+    limit = _FURNITURE_MAX_SHARE * total
+    for block in blocks:
+        block.bad = any(prose.get(el, 0) <= limit for el in block.furniture)
+    _judge_teasers(blocks)
+
+
+def _is_headline_link(block: Block) -> bool:
+    n = len(block.text)
+    return 15 <= n <= 250 and block.link_chars >= 0.8 * n
+
+
+def _judge_teasers(blocks: list[Block]) -> None:
+    """A related-story item is a linked headline and a line or two of summary in a small
+    container; the summary reads like prose, but it is not this article's."""
+    count: dict[etree._Element, int] = {}
+    headlines: dict[etree._Element, int] = {}
+    for block in blocks:
+        el, depth = block.owner, 0
+        headline = _is_headline_link(block)
+        while el is not None and depth < _TEASER_DEPTH:
+            count[el] = count.get(el, 0) + 1
+            if headline:
+                headlines[el] = headlines.get(el, 0) + 1
+            el, depth = el.getparent(), depth + 1
+    for block in blocks:
+        if block.bad or not _is_prose(block):
+            continue
+        el, depth = block.owner, 0
+        while el is not None and depth < _TEASER_DEPTH:
+            if count[el] <= _TEASER_MAX_BLOCKS and headlines.get(el, 0) and count[el] > headlines[el]:
+                block.bad = True
+                break
+            el, depth = el.getparent(), depth + 1
+
+
+def _is_prose(block: Block) -> bool:
+    n = len(block.text)
+    return n >= _MIN_PROSE_CHARS and block.link_chars <= _MAX_LINK_DENSITY * n
+
+
+def _weight(block: Block) -> float:
+    n = len(block.text)
+    if block.bad:
+        return -n
+    if _is_prose(block):
+        return n
+    if block.tag in _HEADINGS:
+        return 0.0
+    return -_LINK_PENALTY * n if block.link_chars > 0.5 * n else -_SHORT_PENALTY * n
+
+
+def _best_node(blocks: list[Block]) -> etree._Element | None:
+    score: dict[etree._Element, float] = {}
+    for block in blocks:
+        w = _weight(block)
+        el = block.owner
+        # Add to the owner and every ancestor: subtree sums.
+        while el is not None:
+            score[el] = score.get(el, 0.0) + w
+            el = el.getparent()
+    if not score:
+        return None
+    return max(score, key=score.__getitem__)
+
+
+def _within(el: etree._Element, node: etree._Element) -> bool:
+    while el is not None:
+        if el is node:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _keep(block: Block) -> bool:
+    if block.bad:
+        return False
+    n = len(block.text)
+    # A paragraph that is one link is still a paragraph; link lists are not.
+    return block.link_chars <= 0.5 * n or block.tag == "p"
+
+
+def extract_body(root: etree._Element) -> list[str]:
+    """The article's paragraphs, in order; empty when the page has none."""
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    blocks = _collect(root)
+    best = _best_node(blocks)
+    if best is None:
+        return []
+    seen: set[str] = set()
+    out: list[str] = []
+    for b in blocks:
+        if _within(b.owner, best) and _keep(b) and (len(b.text) < _DEDUPE_MIN_CHARS or b.text not in seen):
+            # Pages that repeat the article (microdata copies, print versions) repeat it verbatim.
+            seen.add(b.text)
+            out.append(b.text)
+    return _drop_copies(out)
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def _drop_copies(paragraphs: list[str]) -> list[str]:
+    """Drop a long paragraph that repeats what came before it (a flattened copy of the
+    article, as some pages keep for microdata)."""
+    if sum(len(p) for p in paragraphs) < 2 * _COPY_MIN_CHARS:
+        return paragraphs
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for para in paragraphs:
+        words = _WORD_RE.findall(para)
+        grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+        if len(para) >= _COPY_MIN_CHARS and grams and len(grams & seen) > 0.6 * len(grams):
+            continue
+        seen |= grams
+        out.append(para)
+    return out
