@@ -18,7 +18,7 @@ from lxml import etree
 
 # Dropped with their content before anything is scored.
 _DROP_TAGS = (
-    "script", "style", "noscript", "template", "iframe", "svg", "math", "form", "button",
+    "script", "style", "noscript", "template", "iframe", "svg", "math", "button",
     "select", "textarea", "object", "embed", "canvas", "video", "audio", "map",
     "input", "label", "dialog", "menu",
 )
@@ -26,11 +26,11 @@ _BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol",
     "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tbody", "thead",
     "tr", "td", "th", "dl", "dt", "dd", "figure", "figcaption", "address", "details",
-    "summary", "hr", "body", "center", "caption", "picture",
+    "summary", "hr", "body", "center", "caption", "picture", "form",
 })
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Never body text, wherever they are.
-_SKIP_TAGS = frozenset({"nav", "aside", "footer", "figcaption", "figure", "caption", "picture", "address", "dialog"})
+# Page furniture by tag, unless it holds most of the prose (ASP.NET wraps whole pages in <form>).
+_SKIP_TAGS = frozenset({"nav", "aside", "footer", "figcaption", "figure", "caption", "picture", "address", "dialog", "form"})
 
 # class/id words of page furniture, matched as whole words of the attribute.
 _BAD_WORDS = frozenset("""
