@@ -57,6 +57,7 @@ _SHORT_PENALTY = 0.1
 _TEASER_DEPTH = 3
 _TEASER_MAX_BLOCKS = 4
 _DEDUPE_MIN_CHARS = 80
+_BYLINE_MAX_CHARS = 60
 _COPY_MIN_CHARS = 400  # shorter lines repeat legitimately (recipe amounts, scores)
 _MAX_LINK_DENSITY = 0.33
 
@@ -68,6 +69,7 @@ class Block:
     text: str
     link_chars: int
     furniture: tuple[etree._Element, ...]  # enclosing elements that look like page furniture
+    size: int = 0  # length in Latin-equivalent characters (see _size)
     bad: bool = False  # decided once the furniture's own share of the prose is known
 
 
@@ -101,7 +103,7 @@ def _collect(root: etree._Element) -> list[Block]:
         text = _SPACE_RE.sub(" ", "".join(parts)).strip()
         if text:
             tag = owner.tag if isinstance(owner.tag, str) else ""
-            blocks.append(Block(owner, tag, text, min(links, len(text)), bad))
+            blocks.append(Block(owner, tag, text, min(links, len(text)), bad, _size(text)))
         parts.clear()
 
     def walk(el: etree._Element, owner: etree._Element, parts: list[str], links: list[int],
@@ -153,7 +155,7 @@ def _judge_furniture(blocks: list[Block]) -> None:
     total = 0
     for block in blocks:
         if _is_prose(block):
-            n = len(block.text)
+            n = block.size
             total += n
             for el in block.furniture:
                 prose[el] = prose.get(el, 0) + n
@@ -165,7 +167,7 @@ def _judge_furniture(blocks: list[Block]) -> None:
 
 def _is_headline_link(block: Block) -> bool:
     n = len(block.text)
-    return 15 <= n <= 250 and block.link_chars >= 0.8 * n
+    return 15 <= block.size <= 250 and block.link_chars >= 0.8 * n
 
 
 def _judge_teasers(blocks: list[Block]) -> None:
@@ -192,20 +194,29 @@ def _judge_teasers(blocks: list[Block]) -> None:
             el, depth = el.getparent(), depth + 1
 
 
+# Chinese, Japanese and Korean say in one character what Latin scripts say in about three.
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _size(text: str) -> int:
+    n = len(text)
+    return n if n < 8 or not _CJK_RE.search(text) else n + 2 * len(_CJK_RE.findall(text))
+
+
 def _is_prose(block: Block) -> bool:
     n = len(block.text)
-    return n >= _MIN_PROSE_CHARS and block.link_chars <= _MAX_LINK_DENSITY * n
+    return block.size >= _MIN_PROSE_CHARS and block.link_chars <= _MAX_LINK_DENSITY * n
 
 
 def _weight(block: Block) -> float:
-    n = len(block.text)
+    n = block.size
     if block.bad:
         return -n
     if _is_prose(block):
         return n
     if block.tag in _HEADINGS:
         return 0.0
-    return -_LINK_PENALTY * n if block.link_chars > 0.5 * n else -_SHORT_PENALTY * n
+    return -_LINK_PENALTY * n if block.link_chars > 0.5 * len(block.text) else -_SHORT_PENALTY * n
 
 
 def _best_node(blocks: list[Block]) -> etree._Element | None:
@@ -245,10 +256,15 @@ def extract_body(root: etree._Element) -> list[str]:
     best = _best_node(blocks)
     if best is None:
         return []
+    kept = [b for b in blocks if _within(b.owner, best) and _keep(b)]
+    # The headline, bylines and dates above the first paragraph are metadata, read elsewhere.
+    while kept and (kept[0].tag == "h1" or (
+            not _is_prose(kept[0]) and kept[0].tag not in _HEADINGS and kept[0].size < _BYLINE_MAX_CHARS)):
+        kept.pop(0)
     seen: set[str] = set()
     out: list[str] = []
-    for b in blocks:
-        if _within(b.owner, best) and _keep(b) and (len(b.text) < _DEDUPE_MIN_CHARS or b.text not in seen):
+    for b in kept:
+        if len(b.text) < _DEDUPE_MIN_CHARS or b.text not in seen:
             # Pages that repeat the article (microdata copies, print versions) repeat it verbatim.
             seen.add(b.text)
             out.append(b.text)

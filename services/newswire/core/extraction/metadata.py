@@ -228,6 +228,15 @@ def _authors(ld: dict[str, Any], tags: dict[str, list[str]], root: etree._Elemen
                 text = _text(name if name is not None else el)
                 if text:
                     names.append(text)
+    if not names:
+        # A byline the page marks only by its class: <span class="author">, <div class="byline">.
+        for el in root.iter("span", "div", "p", "a"):
+            cls = (el.get("class") or "").lower().split()
+            if any(c in ("author", "byline", "author-name", "byline__name") for c in cls):
+                text = _text(el)
+                if text and len(text) <= 60:
+                    names.append(text)
+                    break
     out: list[str] = []
     for name in names:
         name = _clean(re.sub(r"^(?:by|por|par|von)\s+", "", name or "", flags=re.I))

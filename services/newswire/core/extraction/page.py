@@ -85,8 +85,8 @@ def extract_page(page: bytes | str, url: str | None = None) -> ExtractedPage:
     # What the text says beats the site's metadata: a closing credit names the agency.
     attribution = credit or meta.credit or (dateline_agency(paragraphs[0]) if paragraphs else None)
     # Image captions that the page writes inside the text are not body text.
-    if paragraphs and meta.image_caption:
-        paragraphs = [p for p in paragraphs if p != meta.image_caption]
+    # Nor is the headline, when the article container repeats it.
+    paragraphs = [p for p in paragraphs if p not in (meta.image_caption, meta.title)]
     return ExtractedPage(
         title=meta.title,
         body="\n\n".join(paragraphs),
