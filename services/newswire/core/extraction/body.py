@@ -56,9 +56,9 @@ _LINK_PENALTY = 0.5
 _SHORT_PENALTY = 0.1
 _TEASER_DEPTH = 3
 _TEASER_MAX_BLOCKS = 4
-_DEDUPE_MIN_CHARS = 80
+_DEDUPE_MIN_CHARS = 80  # shorter lines repeat legitimately (recipe amounts, scores)
 _BYLINE_MAX_CHARS = 60
-_COPY_MIN_CHARS = 400  # shorter lines repeat legitimately (recipe amounts, scores)
+_COPY_MIN_CHARS = 400
 _MAX_LINK_DENSITY = 0.33
 
 
@@ -171,24 +171,30 @@ def _is_headline_link(block: Block) -> bool:
 
 
 def _judge_teasers(blocks: list[Block]) -> None:
-    """A related-story item is a linked headline and a line or two of summary in a small
-    container; the summary reads like prose, but it is not this article's."""
+    """A related-story item is a linked headline followed by a line or two of summary in
+    a small container; the summary reads like prose, but it is not this article's."""
     count: dict[etree._Element, int] = {}
-    headlines: dict[etree._Element, int] = {}
-    for block in blocks:
-        el, depth = block.owner, 0
+    prose: dict[etree._Element, int] = {}
+    first_headline: dict[etree._Element, int] = {}
+    for index, block in enumerate(blocks):
+        el = block.owner
         headline = _is_headline_link(block)
-        while el is not None and depth < _TEASER_DEPTH:
+        is_prose = _is_prose(block)
+        # Whole-subtree counts: a large ancestor must not look like a small item.
+        while el is not None:
             count[el] = count.get(el, 0) + 1
-            if headline:
-                headlines[el] = headlines.get(el, 0) + 1
-            el, depth = el.getparent(), depth + 1
-    for block in blocks:
+            if is_prose:
+                prose[el] = prose.get(el, 0) + 1
+            if headline and el not in first_headline:
+                first_headline[el] = index
+            el = el.getparent()
+    for index, block in enumerate(blocks):
         if block.bad or not _is_prose(block):
             continue
         el, depth = block.owner, 0
         while el is not None and depth < _TEASER_DEPTH:
-            if count[el] <= _TEASER_MAX_BLOCKS and headlines.get(el, 0) and count[el] > headlines[el]:
+            if (count[el] <= _TEASER_MAX_BLOCKS and prose[el] <= 2
+                    and first_headline.get(el, index) < index):
                 block.bad = True
                 break
             el, depth = el.getparent(), depth + 1

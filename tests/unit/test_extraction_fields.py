@@ -1,0 +1,150 @@
+"""Each field of `extract_page` from small pages that state it one way or another."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newswire.core.extraction import extract_page
+from newswire.core.extraction.credits import dateline_agency, split_credit
+from newswire.core.extraction.dates import parse_timestamp
+from newswire.core.extraction.parse import parse_html, sniff_encoding
+
+PROSE = ("The council voted on Tuesday to extend the tram line to the airport, a project that "
+         "has been discussed for more than a decade and is expected to cost about 400 million euros.")
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>'
+            f'<nav><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav>'
+            f'{body}<footer><a href="/about">About us</a> <a href="/c">Contact</a></footer></body></html>')
+
+
+def article(*paragraphs: str) -> str:
+    return "<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
+
+
+def test_jsonld_news_article_beats_meta_tags():
+    head = ('<meta property="og:title" content="OG title | Site">'
+            '<meta property="article:published_time" content="2020-01-01T00:00:00Z">'
+            '<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},'
+            '{"@type":"NewsArticle","headline":"The headline","datePublished":"2024-06-24T16:05:00+03:00",'
+            '"dateModified":"2024-06-24T18:40:00+03:00","author":[{"@type":"Person","name":"Ann Lee"},{"@type":"Person","name":"Bo Chen"}],'
+            '"articleSection":"Politics","keywords":"gaza, russia","isAccessibleForFree":"False",'
+            '"image":{"@type":"ImageObject","url":"https://e.org/i.jpg","caption":"A caption"},'
+            '"inLanguage":"ar","creditText":"Anadolu"}]}</script>')
+    got = extract_page(page(head, article(PROSE, PROSE + " Again.")), "https://e.org/a")
+    assert got.title == "The headline"
+    assert got.published_at == datetime(2024, 6, 24, 16, 5, tzinfo=timezone(timedelta(hours=3)))
+    assert got.modified_at == datetime(2024, 6, 24, 18, 40, tzinfo=timezone(timedelta(hours=3)))
+    assert got.authors == ("Ann Lee", "Bo Chen")
+    assert got.section == "Politics" and got.tags == ("gaza", "russia")
+    assert got.is_accessible_for_free is False
+    assert got.image_url == "https://e.org/i.jpg" and got.image_caption == "A caption"
+    assert got.attribution == "Anadolu"
+    assert got.language == "en"  # <html lang> is what the page declares first
+
+
+def test_broken_jsonld_is_read_or_skipped():
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Line\nbreak",}</script>'
+    assert extract_page(page(head, article(PROSE))).title == "Line break"
+    assert extract_page(page('<script type="application/ld+json">{nope</script><title>T</title>', article(PROSE))).title == "T"
+
+
+def test_opengraph_and_time_without_jsonld():
+    head = ('<meta property="og:title" content="Tram reaches the airport - City News"><meta property="og:site_name" content="City News">'
+            '<meta property="og:locale" content="fr_FR"><meta property="og:image" content="/img/tram.jpg">'
+            '<meta property="article:tag" content="tram"><meta property="article:tag" content="airport">'
+            '<link rel="canonical" href="/2024/05/tram">')
+    body = f'<article><time datetime="2024-05-02T08:00:00+0200">2 May</time><p>{PROSE}</p></article>'
+    got = extract_page(page(head, body, lang=""), "https://city.example/x?utm=1")
+    assert got.title == "Tram reaches the airport"
+    assert got.published_at == datetime(2024, 5, 2, 8, tzinfo=timezone(timedelta(hours=2)))
+    assert got.language == "fr-FR"
+    assert got.canonical_url == "https://city.example/2024/05/tram"
+    assert got.image_url == "https://city.example/img/tram.jpg"
+    assert got.tags == ("tram", "airport")
+
+
+def test_h1_without_site_name_wins_over_title_tag():
+    got = extract_page(page("<title>Tram reaches the airport | City News</title>", "<h1>Tram reaches the airport</h1>" + article(PROSE)))
+    assert got.title == "Tram reaches the airport"
+    assert "Tram reaches the airport" not in got.body
+
+
+def test_date_from_url_when_the_page_states_none():
+    got = extract_page(page("<title>T</title>", article(PROSE)), "https://e.org/2019/11/18/story")
+    assert got.published_at == datetime(2019, 11, 18) and got.published_at.tzinfo is None
+    assert "published_at" not in got.raw_fields()  # the contract wants a zone; none is guessed
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-06-24T16:05:00+03:00", datetime(2024, 6, 24, 16, 5, tzinfo=timezone(timedelta(hours=3)))),
+    ("2024-06-24 16:05:00 +0000", datetime(2024, 6, 24, 16, 5, tzinfo=timezone.utc)),
+    ("2024-06-24T16:05:00.123456789Z", datetime(2024, 6, 24, 16, 5, 0, 123456, tzinfo=timezone.utc)),
+    ("Mon, 24 Jun 2024 16:05:00 GMT", datetime(2024, 6, 24, 16, 5, tzinfo=timezone.utc)),
+    ("2024-06-24", datetime(2024, 6, 24)),
+    ("yesterday", None),
+])
+def test_timestamps(text, expected):
+    assert parse_timestamp(text) == expected
+
+
+def test_body_leaves_out_navigation_related_comments_and_captions():
+    body = (f'<main><article><figure><img src="/a.jpg" alt="Alt text"><figcaption>The tram at dawn (Photo: City)</figcaption></figure>'
+            f'<div class="entry-content"><p>{PROSE}</p><p>Second paragraph of the story, with enough words to read as prose here.</p>'
+            f'<div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div></div></article>'
+            f'<section class="related-stories"><ul><li><a href="/r1">Buses get new routes across the whole city</a>'
+            f'<p>The transport authority has redrawn twelve lines to serve the new districts in the east.</p></li></ul></section>'
+            f'<div id="comments"><ol class="commentlist"><li class="comment"><p>I have waited for this tram for years and I am '
+            f'really happy that it is finally coming to our part of the city.</p></li></ol></div></main>')
+    got = extract_page(page("<title>T</title>", body))
+    assert got.paragraphs == [PROSE, "Second paragraph of the story, with enough words to read as prose here."]
+    assert got.image_description == "Alt text" and got.image_caption == "The tram at dawn (Photo: City)"
+
+
+def test_wordpress_tag_classes_on_the_article_do_not_hide_it():
+    body = f'<article class="post type-post tag-news tag-ads category-world"><div class="entry-content"><p>{PROSE}</p><p>{PROSE} 2</p></div></article>'
+    assert extract_page(page("<title>T</title>", body)).paragraphs == [PROSE, PROSE + " 2"]
+
+
+def test_asp_net_form_around_the_whole_page_is_not_furniture():
+    body = f'<form id="aspnetForm" action="/x"><div class="article"><p>{PROSE}</p><p>{PROSE} 2</p></div></form>'
+    assert len(extract_page(page("<title>T</title>", body)).paragraphs) == 2
+
+
+def test_chinese_paragraphs_count_as_prose():
+    zh = "深圳市交通运输局二十日向三家企业发放了首批自动驾驶出租车商业运营牌照，获批车辆可在指定区域内载客收费。"
+    got = extract_page(page("<title>T</title>", article(zh, zh + "二"), lang="zh"))
+    assert got.paragraphs == [zh, zh + "二"]
+
+
+@pytest.mark.parametrize("first, agency", [
+    ("MEXICO CITY (AP) — Mexico City opened a new line", "AP"),
+    ("(Reuters) — The New York State Attorney General", "Reuters"),
+    ("НОВОСИБИРСК, 14 ноября (ТАСС). В Новосибирске", "ТАСС"),
+    ("新华社深圳11月20日电 深圳市交通运输局", "新华社"),
+    ("The council (which met on Tuesday) voted", None),
+])
+def test_dateline_agency(first, agency):
+    assert dateline_agency(first) == agency
+
+
+def test_closing_credit_leaves_the_body():
+    assert split_credit(["Body.", "المصدر : وكالة الأناضول"]) == (["Body."], "وكالة الأناضول")
+    assert split_credit(["Body.", "Source : AFP"]) == (["Body."], "AFP")
+    assert split_credit(["Only: a line"]) == (["Only: a line"], None)
+
+
+def test_encodings():
+    assert sniff_encoding(b'<meta charset="windows-1256"><p>\xe3\xd5\xd1</p>') == "cp1256"
+    assert sniff_encoding('<p>café</p>'.encode("utf-8")) == "utf-8"
+    assert sniff_encoding(b'<meta charset="utf-8"><p>caf\xe9</p>') == "cp1252"  # declared wrongly
+    root = parse_html('<meta charset="windows-1256"><title>مصر</title>'.encode("cp1256"))
+    assert root.findtext(".//title") == "مصر"
+
+
+def test_no_markup_is_an_error():
+    with pytest.raises(ValueError):
+        extract_page(b"   ")
