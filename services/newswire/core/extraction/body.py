@@ -80,6 +80,21 @@ _META_ITEMPROPS = frozenset({
 })
 
 
+# An id or a whole class name this plain means furniture however much text it holds
+# (a long comment thread outweighs a short article).
+_STRONG_NAMES = frozenset("""
+comments comment-list commentlist comments-area comments-section disqus_thread respond
+related related-posts related-articles related-stories sidebar newsletter outbrain taboola
+""".split())
+
+
+def _is_strong_furniture(el: etree._Element) -> bool:
+    ident = (el.get("id") or "").lower()
+    if ident in _STRONG_NAMES:
+        return True
+    return any(name in _STRONG_NAMES for name in (el.get("class") or "").lower().split())
+
+
 def _is_furniture(el: etree._Element) -> bool:
     prop = el.get("itemprop")
     if prop and prop.lower() in _META_ITEMPROPS and el.tag != "a":
@@ -161,7 +176,7 @@ def _judge_furniture(blocks: list[Block]) -> None:
                 prose[el] = prose.get(el, 0) + n
     limit = _FURNITURE_MAX_SHARE * total
     for block in blocks:
-        block.bad = any(prose.get(el, 0) <= limit for el in block.furniture)
+        block.bad = any(prose.get(el, 0) <= limit or _is_strong_furniture(el) for el in block.furniture)
     _judge_teasers(blocks)
 
 
