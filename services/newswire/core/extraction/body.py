@@ -41,17 +41,18 @@ breadcrumbs footer masthead menu navbar nav navigation cookie cookies popup moda
 recommendations recommend trending popular outbrain taboola caption captions credit credits
 byline author-bio bio tags tag taglist widget toolbar print pagination pager skip banner
 more-stories morestories read-more readmore also-read see-also newsletter-signup paywall
-teaser teasers rail hidden sr-only visually-hidden screen-reader-text
+teaser teasers rail hidden sr-only visually-hidden screen-reader-text consent gdpr
 """.split())
 _BAD_PREFIXES = ("comment", "related", "share", "social", "newsletter", "advert", "sponsor",
                  "sidebar", "breadcrumb", "recommend", "outbrain", "taboola", "promo", "subscri")
+_TAXONOMY_PREFIXES = ("tag-", "category-", "post-", "format-", "status-", "type-", "postid-")
 _WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _SPACE_RE = re.compile(r"\s+")
 # Sentence-ending punctuation in the scripts we serve.
 _PROSE_END = tuple(".!?؟。！？…\"”»'’)")
 
 _MIN_PROSE_CHARS = 60
-_FURNITURE_MAX_SHARE = 0.4
+_FURNITURE_MAX_SHARE = 0.5
 _LINK_PENALTY = 0.5
 _SHORT_PENALTY = 0.1
 _TEASER_DEPTH = 3
@@ -99,7 +100,9 @@ def _is_furniture(el: etree._Element) -> bool:
     prop = el.get("itemprop")
     if prop and prop.lower() in _META_ITEMPROPS and el.tag != "a":
         return True
-    attrs = ((el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("role") or "")).lower()
+    # WordPress names the post's own taxonomy in its classes (tag-review, category-ads).
+    classes = " ".join(c for c in (el.get("class") or "").lower().split() if not c.startswith(_TAXONOMY_PREFIXES))
+    attrs = (classes + " " + (el.get("id") or "") + " " + (el.get("role") or "")).lower()
     if not attrs.strip():
         return False
     if el.get("aria-hidden") == "true" or "display:none" in (el.get("style") or "").replace(" ", ""):
