@@ -32,19 +32,19 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Page furniture by tag, unless it holds most of the prose (ASP.NET wraps whole pages in <form>).
 _SKIP_TAGS = frozenset({"nav", "aside", "footer", "figcaption", "figure", "caption", "picture", "address", "dialog", "form"})
 
-# class/id words of page furniture, matched as whole words of the attribute.
+# class/id words of page furniture, matched as whole words of the attribute (split at
+# any non-alphanumeric). Paywalled text is the article: "paywall" and "subscriber" are not here.
 _BAD_WORDS = frozenset("""
 comment comments commentlist disqus reply replies respond related relatedposts relatedarticles
 share sharing social socials sharebar newsletter subscribe subscription signup promo promotion
 advert advertisement advertising ads ad adslot adunit sponsor sponsored sidebar breadcrumb
 breadcrumbs footer masthead menu navbar nav navigation cookie cookies popup modal recommended
 recommendations recommend trending popular outbrain taboola caption captions credit credits
-byline author-bio bio tags tag taglist widget toolbar print pagination pager skip banner
-more-stories morestories read-more readmore also-read see-also newsletter-signup paywall
-teaser teasers rail hidden sr-only visually-hidden screen-reader-text consent gdpr
+byline bio tags tag taglist widget toolbar print pagination pager skip banner
+morestories readmore teaser teasers rail hidden consent gdpr
 """.split())
 _BAD_PREFIXES = ("comment", "related", "share", "social", "newsletter", "advert", "sponsor",
-                 "sidebar", "breadcrumb", "recommend", "outbrain", "taboola", "promo", "subscri")
+                 "sidebar", "breadcrumb", "recommend", "outbrain", "taboola", "promo")
 _TAXONOMY_PREFIXES = ("tag-", "category-", "post-", "format-", "status-", "type-", "postid-")
 _WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _SPACE_RE = re.compile(r"\s+")
