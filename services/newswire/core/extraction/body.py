@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -97,17 +98,25 @@ def _is_strong_furniture(el: etree._Element) -> bool:
 
 
 def _is_furniture(el: etree._Element) -> bool:
-    prop = el.get("itemprop")
+    attrib = el.attrib
+    if not attrib:
+        return False
+    prop = attrib.get("itemprop")
     if prop and prop.lower() in _META_ITEMPROPS and el.tag != "a":
         return True
-    # WordPress names the post's own taxonomy in its classes (tag-review, category-ads).
-    classes = " ".join(c for c in (el.get("class") or "").lower().split() if not c.startswith(_TAXONOMY_PREFIXES))
-    attrs = (classes + " " + (el.get("id") or "") + " " + (el.get("role") or "")).lower()
-    if not attrs.strip():
-        return False
-    if el.get("aria-hidden") == "true" or "display:none" in (el.get("style") or "").replace(" ", ""):
+    # Hidden, unless it is the microdata copy of the article some sites hide and fill in.
+    if (attrib.get("aria-hidden") == "true" or "display:none" in (attrib.get("style") or "").replace(" ", "")) \
+            and "itemscope" not in attrib:
         return True
-    for word in _WORD_SPLIT_RE.split(attrs):
+    return _names_are_furniture(attrib.get("class") or "", attrib.get("id") or "", attrib.get("role") or "")
+
+
+@lru_cache(maxsize=8192)
+def _names_are_furniture(classes: str, ident: str, role: str) -> bool:
+    """Cached: a page repeats the same class strings on hundreds of elements."""
+    # WordPress names the post's own taxonomy in its classes (tag-review, category-ads).
+    kept = " ".join(c for c in classes.lower().split() if not c.startswith(_TAXONOMY_PREFIXES))
+    for word in _WORD_SPLIT_RE.split(f"{kept} {ident} {role}".lower()):
         if word in _BAD_WORDS or (len(word) > 4 and word.startswith(_BAD_PREFIXES)):
             return True
     return False

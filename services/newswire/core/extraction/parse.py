@@ -12,7 +12,7 @@ import codecs
 import re
 from functools import lru_cache
 
-from lxml import etree, html
+from lxml import etree
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -20,9 +20,11 @@ _SNIFF_BYTES = 4096
 
 
 @lru_cache(maxsize=32)
-def _parser(encoding: str) -> html.HTMLParser:
+def _parser(encoding: str) -> etree.HTMLParser:
     # Comments and processing instructions carry no article text: drop them at parse time.
-    return html.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True)
+    # lxml.etree's parser, not lxml.html's: its HtmlElement class lookup costs a Python
+    # call per element touched, a fifth of the extraction time.
+    return etree.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True)
 
 
 def _known(name: str) -> str | None:
@@ -67,7 +69,7 @@ def parse_html(page: bytes | str) -> etree._Element:
             encoding = "utf-8"
     if not page.strip():
         raise ValueError("empty page")
-    root = html.document_fromstring(page, parser=_parser(encoding))
+    root = etree.fromstring(page, parser=_parser(encoding))
     if root is None:
         raise ValueError("no HTML in the page")
     return root
