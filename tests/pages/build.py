@@ -21,6 +21,11 @@ sys.path.insert(0, str(HERE))
 from articles import ARTICLES  # noqa: E402
 
 BASE = "https://news.example.org"
+# In-text furniture, in each page's language: "read also" boxes and advertisement slots.
+READ_ALSO = {"ar": "اقرأ أيضا", "fa": "بیشتر بخوانید", "he": "עוד באתר", "tr": "Bunlar da ilginizi çekebilir",
+             "ru": "Читайте также", "zh": "相关阅读", "fr": "À lire aussi", "es": "Lee también", "en": "Read more"}
+ADVERT = {"ar": "إعلان", "fa": "تبلیغات", "he": "פרסומת", "tr": "Reklam", "ru": "Реклама", "zh": "广告",
+          "fr": "Publicité", "es": "Publicidad", "en": "Advertisement"}
 
 
 def _e(text: str) -> str:
@@ -101,7 +106,10 @@ def aljazeera(a: dict) -> str:
     # Body paragraphs with an in-text picture in the middle, like the site's wysiwyg block.
     paras = a["paragraphs"]
     mid = len(paras) // 2
-    body = "".join(f"<p>{_e(p)}</p>" for p in paras[:mid])
+    body = f"<p>{_e(paras[0])}</p>"
+    body += (f'<div class="more-on"><h3>{_e(READ_ALSO[a["lang"]])}</h3><ul>'
+             + "".join(f'<li><a href="{BASE}/m{i}">{_e(t)}</a></li>' for i, (t, _) in enumerate(a["related"])) + "</ul></div>")
+    body += "".join(f"<p>{_e(p)}</p>" for p in paras[1:mid])
     body += (f'<div class="article-inline-image"><img src="{BASE}/images/{a["lang"]}-2.jpg" alt="">'
              f'<p class="caption">{_e(a["image_caption"])}</p></div>')
     body += "".join(f"<p>{_e(p)}</p>" for p in paras[mid:]) + _credit_line(a)
@@ -139,7 +147,9 @@ def wordpress(a: dict) -> str:
             f'<header class="entry-header"><h1 class="entry-title">{_e(a["title"])}</h1>'
             f'<div class="entry-meta"><time class="entry-date published" datetime="{a["published"]}">{a["published"][:10]}</time>{author}</div></header>'
             f'<div class="post-thumbnail">{_figure(a)}</div>'
-            f'<div class="entry-content">{_paras(a)}{_credit_line(a)}'
+            f'<div class="entry-content"><p>{_e(a["paragraphs"][0])}</p>'
+            f'<p><strong>{_e(READ_ALSO[a["lang"]])}:</strong> <a href="{BASE}/w1">{_e(a["related"][0][0])}</a></p>'
+            f'{"".join(f"<p>{_e(p)}</p>" for p in a["paragraphs"][1:])}{_credit_line(a)}'
             f'<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Share this:</h3><ul><li><a href="#">Twitter</a></li><li><a href="#">Facebook</a></li></ul></div>'
             f'</div><footer class="entry-footer"><span class="tags-links">{"".join(f"<a href=/t rel=tag>{_e(t)}</a>" for t in a["tags"])}</span></footer>'
             f'</article>{_comments(a)}</main></div>'
@@ -159,7 +169,10 @@ def og(a: dict) -> str:
             f'<article class="news-detail"><h1 class="news-title">{_e(a["title"])}</h1>'
             f'<div class="news-info"><span class="author">{_e(a["author"] or "")}</span> '
             f'<time datetime="{a["published"]}" itemprop="datePublished">{a["published"][:16].replace("T", " ")}</time></div>'
-            f'{_figure(a)}<div class="news-text">{_paras(a)}{_credit_line(a)}</div>'
+            f'{_figure(a)}<div class="news-text"><p>{_e(a["paragraphs"][0])}</p>'
+            f'<div class="ad-slot"><span class="ad-label">{_e(ADVERT[a["lang"]])}</span><div id="div-gpt-ad-1"></div></div>'
+            f'<div class="inline-related"><strong>{_e(READ_ALSO[a["lang"]])}</strong> <a href="{BASE}/o1">{_e(a["related"][1][0])}</a></div>'
+            f'{"".join(f"<p>{_e(p)}</p>" for p in a["paragraphs"][1:])}{_credit_line(a)}</div>'
             f'<div class="newsletter-box"><p>Subscribe to our newsletter to get the most important stories of the day in your inbox every morning.</p></div>'
             f'</article>{_comments(a)}</div>'
             f'<div class="col-md-4 sidebar">{_related(a, "most-read")}</div></div></div>'
@@ -167,7 +180,11 @@ def og(a: dict) -> str:
 
 
 def react(a: dict) -> str:
-    paras = "".join(f'<div data-component="text-block" class="css-83cqas"><p class="css-1q2w3e">{_e(p)}</p></div>' for p in a["paragraphs"])
+    blocks = [f'<div data-component="text-block" class="css-83cqas"><p class="css-1q2w3e">{_e(p)}</p></div>' for p in a["paragraphs"]]
+    blocks.insert(1, f'<div data-component="ad-slot" class="css-9ad"><span>{_e(ADVERT[a["lang"]])}</span></div>'
+                     f'<div data-component="related-links" class="css-7rl"><h2 class="css-h2">{_e(READ_ALSO[a["lang"]])}</h2><ul>'
+                     + "".join(f'<li><a href="{BASE}/q{i}">{_e(t)}</a></li>' for i, (t, _) in enumerate(a["related"])) + "</ul></div>")
+    paras = "".join(blocks)
     return (f'<!DOCTYPE html><html lang="{a["lang"]}" dir="{a["dir"]}">'
             + _head(a, f'<meta property="og:title" content="{_e(a["title"])}"><meta property="og:image" content="{_image_url(a)}">' + _jsonld(a, graph=True))
             + f'<body><div id="__next"><div class="css-0"><header class="css-h1x">{_nav(a, "css-nav")}</header>'

@@ -108,7 +108,9 @@ def _is_furniture(el: etree._Element) -> bool:
     if (attrib.get("aria-hidden") == "true" or "display:none" in (attrib.get("style") or "").replace(" ", "")) \
             and "itemscope" not in attrib:
         return True
-    return _names_are_furniture(attrib.get("class") or "", attrib.get("id") or "", attrib.get("role") or "")
+    # React sites name their components in data attributes, not classes.
+    role = " ".join(v for v in (attrib.get("role"), attrib.get("data-component"), attrib.get("data-testid")) if v)
+    return _names_are_furniture(attrib.get("class") or "", attrib.get("id") or "", role)
 
 
 @lru_cache(maxsize=8192)
@@ -274,12 +276,34 @@ def _within(el: etree._Element, node: etree._Element) -> bool:
     return False
 
 
+# "Read more: <a>…</a>", "Lee también: <a>…</a>": a label, a colon, a link to another story.
+_LINK_LABEL_RE = re.compile(r"^[^:：]{1,40}[:：]\s*\S")
+
+
+def _link_dense(block: Block) -> bool:
+    return block.link_chars > 0.5 * len(block.text)
+
+
 def _keep(block: Block) -> bool:
     if block.bad:
         return False
-    n = len(block.text)
-    # A paragraph that is one link is still a paragraph; link lists are not.
-    return block.link_chars <= 0.5 * n or block.tag == "p"
+    if not _link_dense(block):
+        return True
+    # A paragraph that is one link is still a paragraph; link lists and "Read more:" lines are not.
+    return block.tag == "p" and not _LINK_LABEL_RE.match(block.text)
+
+
+def _select(blocks: list[Block], best: etree._Element) -> list[Block]:
+    inside = [b for b in blocks if _within(b.owner, best)]
+    kept = []
+    for i, block in enumerate(inside):
+        if not _keep(block):
+            continue
+        # A heading over a list of links ("Read also") heads no part of the article.
+        if block.tag in _HEADINGS and i + 1 < len(inside) and _link_dense(inside[i + 1]) and not _keep(inside[i + 1]):
+            continue
+        kept.append(block)
+    return kept
 
 
 def extract_body(root: etree._Element) -> list[str]:
@@ -289,7 +313,7 @@ def extract_body(root: etree._Element) -> list[str]:
     best = _best_node(blocks)
     if best is None:
         return []
-    kept = [b for b in blocks if _within(b.owner, best) and _keep(b)]
+    kept = _select(blocks, best)
     # The headline, bylines and dates above the first paragraph are metadata, read elsewhere.
     while kept and (kept[0].tag == "h1" or (
             not _is_prose(kept[0]) and kept[0].tag not in _HEADINGS and kept[0].size < _BYLINE_MAX_CHARS)):
