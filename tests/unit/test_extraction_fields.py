@@ -46,6 +46,15 @@ def test_jsonld_news_article_beats_meta_tags():
     assert got.language == "en"  # <html lang> is what the page declares first
 
 
+def test_paywalled_part_makes_the_article_not_free():
+    head = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","hasPart":'
+            '{"@type":"WebPageElement","isAccessibleForFree":"False","cssSelector":".paywall"}}</script>')
+    body = f'<article><p>{PROSE}</p><div class="paywall"><p>{PROSE} Behind the wall.</p></div></article>'
+    got = extract_page(page(head, body))
+    assert got.is_accessible_for_free is False
+    assert got.paragraphs == [PROSE, PROSE + " Behind the wall."]  # paywalled text is still the article
+
+
 def test_broken_jsonld_is_read_or_skipped():
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Line\nbreak",}</script>'
     assert extract_page(page(head, article(PROSE))).title == "Line break"

@@ -97,8 +97,9 @@ def _trafilatura(page: bytes, url: str | None) -> tuple[Prediction, float]:
             "authors": [a.strip() for a in (meta.author or "").split(";") if a.strip()],
             "image_url": meta.image, "canonical_url": meta.url,
             "section": (meta.categories or [None])[0], "tags": list(meta.tags or []),
-            "language": meta.language,
         }
+        # Its date is a day (YYYY-MM-DD): a zone is not something it gives.
+        fields["day_only"] = True
     return Prediction(body, fields), cpu
 
 
@@ -141,7 +142,7 @@ def field_hits(case: Case, prediction: Prediction) -> dict[str, bool | None]:
     hits: dict[str, bool | None] = {}
     for name in FIELDS:
         key = "published" if name in ("published_day", "timezone") else name
-        if key not in got:
+        if key not in got or (name == "timezone" and got.get("day_only")):
             hits[name] = None
             continue
         value = got[key]

@@ -268,6 +268,11 @@ def _tags(ld: dict[str, Any], tags: dict[str, list[str]]) -> list[str]:
 
 def _free(ld: dict[str, Any]) -> bool | None:
     value = ld.get("isAccessibleForFree")
+    if value is None:
+        # Paywall markup puts it on the parts: {"hasPart": {"isAccessibleForFree": "False", "cssSelector": ".paywall"}}.
+        parts = ld.get("hasPart")
+        parts = parts if isinstance(parts, list) else [parts]
+        value = next((p.get("isAccessibleForFree") for p in parts if isinstance(p, dict) and "isAccessibleForFree" in p), None)
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
