@@ -33,10 +33,46 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return datetime.fromisoformat(iso)
     except ValueError:
         pass
+    if re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2}", text):
+        year, month, day = (int(x) for x in text.split("/"))
+        try:
+            return datetime(year, month, day)
+        except ValueError:
+            return None
     try:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+_MONTHS = {m: i for i, names in enumerate((
+    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+    "aug august", "sep sept september", "oct october", "nov november", "dec december"), start=1)
+    for m in names.split()}
+_NUMERIC_DATE_RE = re.compile(r"\b((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})\b|\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})\b")
+_MONTH_FIRST_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
+_DAY_FIRST_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")
+
+
+def date_in_text(text: str) -> datetime | None:
+    """A day written out on the page ("Nov. 19, 2019", "19 November 2019", "2019/11/19",
+    "19.11.2019"), without a zone; English month names only."""
+    text = text[:200]
+    match = _NUMERIC_DATE_RE.search(text)
+    try:
+        if match:
+            if match.group(1):
+                return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            return datetime(int(match.group(6)), int(match.group(5)), int(match.group(4)))
+        match = _MONTH_FIRST_RE.search(text)
+        if match and match.group(1).lower() in _MONTHS:
+            return datetime(int(match.group(3)), _MONTHS[match.group(1).lower()], int(match.group(2)))
+        match = _DAY_FIRST_RE.search(text)
+        if match and match.group(2).lower() in _MONTHS:
+            return datetime(int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
+    except ValueError:
+        return None
+    return None
 
 
 def date_from_url(url: str | None) -> datetime | None:
@@ -45,7 +81,11 @@ def date_from_url(url: str | None) -> datetime | None:
         return None
     match = _URL_DATE_RE.search(url)
     if not match:
-        return None
+        # /2019/nov/18/slug
+        named = re.search(r"/((?:19|20)\d{2})/([a-z]{3})/(\d{1,2})/", url.lower())
+        if not named or named.group(2) not in _MONTHS:
+            return None
+        return datetime(int(named.group(1)), _MONTHS[named.group(2)], int(named.group(3)))
     try:
         return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:

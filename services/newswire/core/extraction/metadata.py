@@ -6,6 +6,7 @@ Read from the intact tree, before the main-text step strips it.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newswire.core.extraction.dates import date_from_url, parse_timestamp
+from newswire.core.extraction.dates import date_from_url, date_in_text, parse_timestamp
 from newswire.core.extraction.jsonld import article_object, jsonld_objects, names_of, text_of, types_of
 
 _SPACE_RE = re.compile(r"\s+")
@@ -58,6 +59,8 @@ class PageMeta:
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
+    if "&" in text:  # JSON-LD and meta content escaped twice: "&#8216;", "&amp;"
+        text = html.unescape(text)
     text = _SPACE_RE.sub(" ", text).strip()
     return text or None
 
@@ -108,9 +111,13 @@ def _choose_title(ld: dict[str, Any], tags: dict[str, list[str]], root: etree._E
     page_title = root.find(".//title")
     doc_title = _text(page_title) if page_title is not None else None
     h1s = [t for t in (_text(h) for h in root.iter("h1")) if t][:3]
-    # An <h1> that the stated titles contain is the headline without the site's name.
+    # An <h1> that the stated titles contain is the headline without the site's name;
+    # an <h1> that is the site's name (a logo) is not.
+    known = stated + ([doc_title] if doc_title else [])
     for h1 in h1s:
-        if any(h1.casefold() in s.casefold() for s in stated + ([doc_title] if doc_title else [])):
+        if site and h1.casefold() in site.casefold():
+            continue
+        if any(h1.casefold() in s.casefold() and len(h1) >= 0.5 * len(_strip_site(s, site)) for s in known):
             return h1
     if stated:
         return _strip_site(stated[0], site)
@@ -149,8 +156,40 @@ def _dates(ld: dict[str, Any], tags: dict[str, list[str]], root: etree._Element,
             if published and modified:
                 break
     if published is None:
-        published = date_from_url(url)
+        # Site-specific names: <meta name="sn-post-date">, <meta name="article-publish-date">.
+        for key, values in tags.items():
+            if ("date" in key or "publish" in key) and not any(w in key for w in ("update", "modif", "expir")):
+                published = next((d for d in map(parse_timestamp, values) if d), None)
+                if published:
+                    break
+    if published is None:
+        published = date_from_url(url) or _date_on_page(root)
     return published, modified
+
+
+_DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline|dateline", re.I)
+
+
+def _date_on_page(root: etree._Element) -> datetime | None:
+    """Last resort: a day written in an element named for dates (class or id)."""
+    body = root.find("body")
+    if body is None:
+        return None
+    checked = 0
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _DATE_CLASS_RE.search(names):
+            continue
+        text = el.get("value") if el.tag == "input" else _text(el)
+        found = date_in_text(text or "")
+        if found:
+            return found
+        checked += 1
+        if checked >= 20:
+            return None
+    return None
 
 
 def _image(ld: dict[str, Any], tags: dict[str, list[str]], root: etree._Element, base: str | None) -> tuple[str | None, str | None, str | None]:

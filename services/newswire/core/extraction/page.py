@@ -81,6 +81,9 @@ def extract_page(page: bytes | str, url: str | None = None) -> ExtractedPage:
     root = parse_html(page)
     meta = read_metadata(root, url)  # first: the body step strips the tree
     paragraphs = extract_body(root)
+    if not paragraphs and meta.article_body:
+        # Script-rendered pages may hold their text only in JSON-LD articleBody.
+        paragraphs = [p.strip() for p in meta.article_body.split("\n") if p.strip()]
     paragraphs, credit = split_credit(paragraphs)
     # What the text says beats the site's metadata: a closing credit names the agency.
     attribution = credit or meta.credit or (dateline_agency(paragraphs[0]) if paragraphs else None)
