@@ -23,9 +23,9 @@ from articles import ARTICLES  # noqa: E402
 BASE = "https://news.example.org"
 # In-text furniture, in each page's language: "read also" boxes and advertisement slots.
 READ_ALSO = {"ar": "اقرأ أيضا", "fa": "بیشتر بخوانید", "he": "עוד באתר", "tr": "Bunlar da ilginizi çekebilir",
-             "ru": "Читайте также", "zh": "相关阅读", "fr": "À lire aussi", "es": "Lee también", "en": "Read more"}
+             "ru": "Читайте также", "zh": "相关阅读", "fr": "À lire aussi", "es": "Lee también", "en": "Read more", "ur": "یہ بھی پڑھیں", "ja": "関連記事"}
 ADVERT = {"ar": "إعلان", "fa": "تبلیغات", "he": "פרסומת", "tr": "Reklam", "ru": "Реклама", "zh": "广告",
-          "fr": "Publicité", "es": "Publicidad", "en": "Advertisement"}
+          "fr": "Publicité", "es": "Publicidad", "en": "Advertisement", "ur": "اشتہار", "ja": "広告"}
 
 
 def _e(text: str) -> str:
@@ -161,7 +161,7 @@ def wordpress(a: dict) -> str:
 def og(a: dict) -> str:
     # No JSON-LD: OpenGraph and <time> only.
     return (f'<!DOCTYPE html><html dir="{a["dir"]}">'
-            + _head(a, f'<meta property="og:title" content="{_e(a["title"])}"><meta property="og:locale" content="{a["lang"]}_{a["lang"].upper()}">'
+            + _head(a, f'<meta property="og:title" content="{_e(a["title"])}"><meta property="og:locale" content="{a.get("locale") or a["lang"] + "_" + a["lang"].upper()}">'
                        f'<meta property="og:image" content="{_image_url(a)}"><meta property="og:url" content="{_slug(a)}">'
                        f'<meta property="og:site_name" content="{_e(a["site"])}"><meta name="keywords" content="{_e(", ".join(a["tags"]))}">')
             + f'<body><div class="top-bar"><div class="container">{_nav(a, "menu")}<div class="search"><form><input name="q"></form></div></div></div>'

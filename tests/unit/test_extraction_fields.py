@@ -157,3 +157,29 @@ def test_encodings():
 def test_no_markup_is_an_error():
     with pytest.raises(ValueError):
         extract_page(b"   ")
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Posted Nov. 19, 2019 at 8:00 am", datetime(2019, 11, 19)),
+    ("19 November 2019", datetime(2019, 11, 19)),
+    ("Updated 19.11.2019", datetime(2019, 11, 19)),
+    ("2019/11/19", datetime(2019, 11, 19)),
+    ("no date here", None),
+])
+def test_written_days(text, day):
+    from newswire.core.extraction.dates import date_in_text
+
+    assert date_in_text(text) == day
+
+
+def test_date_fallbacks_site_meta_named_month_url_and_dated_element():
+    assert extract_page(page('<meta name="sn-post-date" content="2019/11/19"><title>T</title>', article(PROSE))).published_at == datetime(2019, 11, 19)
+    assert extract_page(page("<title>T</title>", article(PROSE)), "https://e.org/x/2019/nov/18/story/").published_at == datetime(2019, 11, 18)
+    body = f'<div class="post-date">Published November 20, 2019</div>{article(PROSE)}'
+    assert extract_page(page("<title>T</title>", body)).published_at == datetime(2019, 11, 20)
+
+
+def test_title_entities_and_logo_h1():
+    head = '<meta property="og:title" content="&#8216;Quoted&#8217; headline here - India Post"><meta property="og:site_name" content="India Post">'
+    got = extract_page(page(head, "<h1>India Post</h1>" + article(PROSE)))
+    assert got.title == "‘Quoted’ headline here"
