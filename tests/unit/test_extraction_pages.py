@@ -127,3 +127,38 @@ def test_warc_reader_yields_html_responses_with_uri_and_date():
     article = build_article(fields, source=Source(**fields["source"]))
     assert article.attribution == "EFE" and article.fetched_at == page.fetched_at
     assert article.source.location == "crawl.warc.gz#https://news.example.org/es"
+
+
+def test_cli_evaluate_extraction_prints_both_extractors_side_by_side():
+    import subprocess
+    import sys
+
+    if not BENCHMARK.is_dir():
+        pytest.skip("benchmark not beside the repository")
+    proc = subprocess.run([sys.executable, "-m", "newswire.cli", "evaluate-extraction", "--limit", "3"],
+                          capture_output=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert "Body on the article-extraction benchmark (3 pages)" in out
+    assert "Body on our labelled pages (11 pages, 11 languages)" in out
+    for name in available_extractors():
+        assert out.count(f"\n{name} ") >= 2
+    missing = subprocess.run([sys.executable, "-m", "newswire.cli", "evaluate-extraction", "--pages", "/nonexistent"],
+                             capture_output=True, timeout=60, cwd=REPO)
+    assert missing.returncode == 2 and missing.stderr.decode().count("\n") == 1
+
+
+@pytest.mark.parametrize("page", [
+    b"", b"   ", b"\x00\x01\x02\xff", b"<html>", "<<<>>>", b"\xff\xfe<\x00p\x00>\x00",
+    "<html><body>" + "<div>" * 5000 + "<p>" + "word " * 50 + "</p>" + "</div>" * 5000 + "</body></html>",
+    '<script type="application/ld+json">' + "[" * 10000 + "</script>",
+    '<script type="application/ld+json">' + "[" * 1000 + "]" * 1000 + "</script><p>x</p>",
+    '<script type="application/ld+json">' + '{"@graph":' * 900 + "1" + "}" * 900 + "</script><p>x</p>",
+    '<meta charset="no-such-charset"><p>x</p>',
+])
+def test_hostile_pages_give_a_result_or_value_error(page):
+    try:
+        got = extract_page(page)
+    except ValueError:
+        return
+    assert isinstance(got.body, str)

@@ -6,10 +6,10 @@ or raw newline that strict JSON refuses; we read what can be read and skip the r
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Iterator
 
+import orjson
 from lxml import etree
 
 ARTICLE_TYPES = frozenset({
@@ -22,29 +22,35 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f]")
 
 
 def _loads(text: str) -> Any:
+    # orjson: fast, and it refuses nesting past 1024 levels instead of recursing.
     try:
-        return json.loads(text)
-    except ValueError:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
         pass
     # Raw newlines inside strings and trailing commas are the usual breakages.
     try:
-        return json.loads(_TRAILING_COMMA_RE.sub(r"\1", _CONTROL_RE.sub(" ", text)))
-    except ValueError:
+        return orjson.loads(_TRAILING_COMMA_RE.sub(r"\1", _CONTROL_RE.sub(" ", text)))
+    except orjson.JSONDecodeError:
         return None
 
 
-def _objects(node: Any) -> Iterator[dict[str, Any]]:
+_MAX_DEPTH = 8  # real pages nest @graph and mainEntity two or three deep
+
+
+def _objects(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > _MAX_DEPTH:
+        return
     if isinstance(node, list):
         for item in node:
-            yield from _objects(item)
+            yield from _objects(item, depth + 1)
     elif isinstance(node, dict):
         yield node
         graph = node.get("@graph")
         if graph is not None:
-            yield from _objects(graph)
+            yield from _objects(graph, depth + 1)
         main = node.get("mainEntity")
         if isinstance(main, (dict, list)):
-            yield from _objects(main)
+            yield from _objects(main, depth + 1)
 
 
 def types_of(obj: dict[str, Any]) -> set[str]:
