@@ -131,6 +131,8 @@ def test_chinese_paragraphs_count_as_prose():
 
 @pytest.mark.parametrize("first, agency", [
     ("MEXICO CITY (AP) — Mexico City opened a new line", "AP"),
+    ("COLUMBIA, S.C. (AP) — About a dozen black female", "AP"),
+    ("(CNN) President Donald Trump, according to the White House", "CNN"),
     ("(Reuters) — The New York State Attorney General", "Reuters"),
     ("НОВОСИБИРСК, 14 ноября (ТАСС). В Новосибирске", "ТАСС"),
     ("新华社深圳11月20日电 深圳市交通运输局", "新华社"),
@@ -183,3 +185,8 @@ def test_title_entities_and_logo_h1():
     head = '<meta property="og:title" content="&#8216;Quoted&#8217; headline here - India Post"><meta property="og:site_name" content="India Post">'
     got = extract_page(page(head, "<h1>India Post</h1>" + article(PROSE)))
     assert got.title == "‘Quoted’ headline here"
+
+
+def test_credit_from_meta_but_not_a_url():
+    assert extract_page(page('<meta name="source" content="Reuters"><title>T</title>', article(PROSE))).attribution == "Reuters"
+    assert extract_page(page('<meta name="original-source" content="https://x.org/a"><title>T</title>', article(PROSE))).attribution is None

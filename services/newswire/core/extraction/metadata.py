@@ -319,12 +319,26 @@ def _free(ld: dict[str, Any]) -> bool | None:
     return None
 
 
-def _credit(ld: dict[str, Any]) -> str | None:
+_CREDIT_META = ("article:source", "original-source", "syndication-source", "source", "dc.source", "dcterms.source", "credit")
+
+
+def _credit(ld: dict[str, Any], tags: dict[str, list[str]]) -> str | None:
     for key in ("creditText", "sourceOrganization", "provider"):
         name = _clean(text_of(ld.get(key)))
         if name:
             return name
+    for key in _CREDIT_META:
+        for value in tags.get(key, ()):
+            value = _clean(value)
+            # Often the original story's URL rather than a name: not a credit line.
+            if value and "://" not in value and not value.startswith("www.") and len(value) <= 100:
+                return value
     return None
+
+
+def _same_name(name: str, *others: str | None) -> bool:
+    key = re.sub(r"\W+", "", name).casefold()
+    return any(other and re.sub(r"\W+", "", other).casefold() in (key, key.removesuffix("com")) for other in others)
 
 
 def read_metadata(root: etree._Element, url: str | None = None) -> PageMeta:
@@ -339,6 +353,9 @@ def read_metadata(root: etree._Element, url: str | None = None) -> PageMeta:
     canonical = _canonical(root, tags, ld, url)
     published, modified = _dates(ld, tags, root, canonical or url)
     image_url, image_description, image_caption = _image(ld, tags, root, canonical or url)
+    credit = _credit(ld, tags)
+    if credit and _same_name(credit, site, _clean(text_of(publisher))):
+        credit = None  # the site crediting itself names no agency
     section = ld.get("articleSection")
     body = ld.get("articleBody")
     return PageMeta(
@@ -356,6 +373,6 @@ def read_metadata(root: etree._Element, url: str | None = None) -> PageMeta:
         section=_clean(text_of(section) if section else _first(tags, ("article:section", "section", "category"))),
         tags=_tags(ld, tags),
         is_accessible_for_free=_free(ld),
-        credit=_credit(ld),
+        credit=credit,
         article_body=body if isinstance(body, str) and body.strip() else None,
     )
