@@ -133,6 +133,7 @@ def test_chinese_paragraphs_count_as_prose():
     ("MEXICO CITY (AP) — Mexico City opened a new line", "AP"),
     ("COLUMBIA, S.C. (AP) — About a dozen black female", "AP"),
     ("(CNN) President Donald Trump, according to the White House", "CNN"),
+    ("(CNN)President Donald Trump, as CNN's markup runs it", "CNN"),
     ("(Reuters) — The New York State Attorney General", "Reuters"),
     ("НОВОСИБИРСК, 14 ноября (ТАСС). В Новосибирске", "ТАСС"),
     ("新华社深圳11月20日电 深圳市交通运输局", "新华社"),

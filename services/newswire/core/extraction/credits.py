@@ -14,7 +14,7 @@ _DATELINE_RE = re.compile(
     r"^\s*(?:[^\s().,;:!?][^();!?\n]{0,50}?\s*)?\((?P<agency>[^()\d\n]{1,30}?)\)\s*[-—–―:.]",
 )
 # CNN's style: the agency in brackets opens the story, no place, no dash: "(CNN) President ...".
-_BARE_CREDIT_RE = re.compile(r"^\s*\((?P<agency>[A-Z][A-Za-z .&-]{1,20})\)\s+(?=[A-Z])")
+_BARE_CREDIT_RE = re.compile(r"^\s*\((?P<agency>[A-Z][A-Za-z .&-]{1,20})\)\s*(?=[A-Z])")
 # Chinese wire datelines: "新华社深圳11月20日电", "中新网北京5月3日电".
 _CJK_DATELINE_RE = re.compile(r"^\s*(?P<agency>[\u4e00-\u9fff]{2,5}[社网])[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电")
 
