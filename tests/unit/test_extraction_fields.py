@@ -191,3 +191,10 @@ def test_title_entities_and_logo_h1():
 def test_credit_from_meta_but_not_a_url():
     assert extract_page(page('<meta name="source" content="Reuters"><title>T</title>', article(PROSE))).attribution == "Reuters"
     assert extract_page(page('<meta name="original-source" content="https://x.org/a"><title>T</title>', article(PROSE))).attribution is None
+
+
+def test_comments_without_telling_class_names_stay_out_of_the_declared_article():
+    comments = "".join(f"<div><b>user{i}</b><p>I think this is a very long comment about the tram that goes on "
+                       f"and on for quite a while {i}.</p></div>" for i in range(8))
+    body = f"<article><p>{PROSE}</p><p>{PROSE} A.</p></article><section><h2>Comments</h2>{comments}</section>"
+    assert extract_page(page("<title>T</title>", body)).paragraphs == [PROSE, PROSE + " A."]

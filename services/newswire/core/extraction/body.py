@@ -62,6 +62,7 @@ _DEDUPE_MIN_CHARS = 80  # shorter lines repeat legitimately (recipe amounts, sco
 _BYLINE_MAX_CHARS = 60
 _COPY_MIN_CHARS = 400
 _MAX_LINK_DENSITY = 0.33
+_DECLARED_MIN_SHARE = 0.25
 
 
 @dataclass(slots=True)
@@ -265,7 +266,29 @@ def _best_node(blocks: list[Block]) -> etree._Element | None:
             el = el.getparent()
     if not score:
         return None
-    return max(score, key=score.__getitem__)
+    best = max(score, key=score.__getitem__)
+    declared = _declared_article(best, blocks)
+    return best if declared is None else declared
+
+
+def _declared_article(best: etree._Element, blocks: list[Block]) -> etree._Element | None:
+    """The one element inside `best` that the page itself calls the article body
+    (itemprop=articleBody, or its only <article>), when it holds a fair share of the
+    prose: what surrounds it there is comments or teasers without telling class names."""
+    marked = [el for el in best.iter() if isinstance(el.tag, str) and (el.get("itemprop") or "").lower() == "articlebody"]
+    if len(marked) != 1:
+        articles = [el for el in best.iter("article")]
+        marked = articles if len(articles) == 1 else []
+    if len(marked) != 1 or marked[0] is best:
+        return None
+    inside = total = 0
+    for block in blocks:
+        if _is_prose(block) and not block.bad:
+            if _within(block.owner, best):
+                total += block.size
+                if _within(block.owner, marked[0]):
+                    inside += block.size
+    return marked[0] if total and inside >= _DECLARED_MIN_SHARE * total else None
 
 
 def _within(el: etree._Element, node: etree._Element) -> bool:
