@@ -70,12 +70,14 @@ def test_labelled_pages_every_field_and_at_least_trafilatura():
 
 @pytest.mark.skipif(not BENCHMARK.is_dir(), reason="benchmark not beside the repository (../shared/datasets)")
 def test_benchmark_body_f1_floor():
-    """Measured 0.967 F1 (trafilatura 2.3.1: 0.953 in the same run); fail on any real regression."""
+    """Measured P 0.971, R 0.978, F1 0.974 (trafilatura 2.3.1: 0.953 in the same run); the
+    target is 0.97, above every published open-source figure. Fail on any real regression."""
     cases = load_benchmark(BENCHMARK)
     ours = run(cases, "newswire")
     assert len(cases) == 181
-    assert ours.counts.f1 >= 0.965, (ours.counts.precision, ours.counts.recall)
-    assert ours.counts.precision >= 0.955 and ours.counts.recall >= 0.965
+    assert ours.counts.f1 >= 0.970, (ours.counts.precision, ours.counts.recall)
+    assert ours.counts.precision >= 0.965 and ours.counts.recall >= 0.972
+    assert sum(c.f1 > 0.9 for c in ours.per_case.values()) >= 160  # 163 measured
 
 
 def test_html_file_reader_plain_and_gzip(tmp_path: Path):
