@@ -115,14 +115,18 @@ def test_warc_reader_yields_html_responses_with_uri_and_date():
         ("https://news.example.org/es", "text/html; charset=utf-8", "200 OK", (PAGES / "es.html").read_bytes()),
         ("https://news.example.org/logo.png", "image/png", "200 OK", b"\x89PNG"),
         ("https://news.example.org/gone", "text/html", "404 Not Found", b"<html></html>"),
+        ("https://news.example.org/ru", "text/html", "200 OK", gzip.compress((PAGES / "ru.html").read_bytes())),
     ]
     for uri, content_type, status, payload in records:
-        headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+        extra = [("Content-Encoding", "gzip")] if uri.endswith("/ru") else []
+        headers = StatusAndHeaders(status, [("Content-Type", content_type), *extra], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(payload), http_headers=headers))
     buffer.seek(0)
     items = list(iter_warc(buffer))
-    assert [type(i) for i in items] == [WarcPage, WarcSkip]
-    page, skipped = items
+    assert [type(i) for i in items] == [WarcPage, WarcSkip, WarcPage]
+    page, skipped, encoded = items
+    uri, fetched_at, html = encoded  # (target URI, fetch date, HTML bytes)
+    assert uri == "https://news.example.org/ru" and html == (PAGES / "ru.html").read_bytes()  # Content-Encoding undone
     assert page.uri == "https://news.example.org/es" and page.fetched_at.tzinfo is not None
     assert skipped == WarcSkip("https://news.example.org/gone", "HTTP status 404")
     fields = warc_page_fields(page, "crawl.warc.gz")

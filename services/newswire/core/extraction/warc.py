@@ -7,10 +7,9 @@ requests, metadata and images are not, and are passed over.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterator, NamedTuple
 
 from newswire.core.extraction.dates import parse_timestamp
 from newswire.core.extraction.htmlfile import page_fields
@@ -18,15 +17,15 @@ from newswire.core.extraction.htmlfile import page_fields
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-@dataclass(frozen=True)
-class WarcPage:
+class WarcPage(NamedTuple):
+    """(target URI, fetch date, HTML bytes) of one HTML response record."""
+
     uri: str
     fetched_at: datetime | None  # WARC-Date: when the crawler fetched it (UTC)
     html: bytes
 
 
-@dataclass(frozen=True)
-class WarcSkip:
+class WarcSkip(NamedTuple):
     """An HTML response that is not a usable page, with why (so nothing vanishes silently)."""
 
     uri: str
