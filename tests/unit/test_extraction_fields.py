@@ -167,7 +167,14 @@ def test_no_markup_is_an_error():
     ("19 November 2019", datetime(2019, 11, 19)),
     ("Updated 19.11.2019", datetime(2019, 11, 19)),
     ("2019/11/19", datetime(2019, 11, 19)),
+    ("19 de noviembre de 2019", datetime(2019, 11, 19)),
+    ("le 19 novembre 2019 à 10h", datetime(2019, 11, 19)),
+    ("19. November 2019", datetime(2019, 11, 19)),
+    ("19 ноября 2019 г.", datetime(2019, 11, 19)),
+    ("19 Kasım 2019", datetime(2019, 11, 19)),
+    ("24 يونيو 2024", datetime(2024, 6, 24)),
     ("no date here", None),
+    ("Room 12 Tower 2019", None),
 ])
 def test_written_days(text, day):
     from newswire.core.extraction.dates import date_in_text

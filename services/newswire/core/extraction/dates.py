@@ -45,18 +45,32 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
 
 
-_MONTHS = {m: i for i, names in enumerate((
-    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
-    "aug august", "sep sept september", "oct october", "nov november", "dec december"), start=1)
-    for m in names.split()}
+# Month names as pages write them (lowercase; abbreviations where sites use them).
+_MONTH_NAMES = (
+    "jan january janvier enero janeiro gennaio januar januari ocak января январь يناير كانون_الثاني",
+    "feb february février fevrier febrero fevereiro febbraio februar februari şubat subat февраля февраль فبراير شباط",
+    "mar march mars marzo março marco märz maart mart марта март مارس آذار",
+    "apr april avril abril aprile nisan апреля апрель أبريل ابريل نيسان",
+    "may mai mayo maio maggio mei mayıs mayis мая май مايو أيار",
+    "jun june juin junio junho giugno juni haziran июня июнь يونيو حزيران",
+    "jul july juillet julio julho luglio juli temmuz июля июль يوليو تموز",
+    "aug august août aout agosto augustus ağustos agustos августа август أغسطس آب",
+    "sep sept september septembre septiembre setembro settembre eylül eylul сентября сентябрь سبتمبر أيلول",
+    "oct october octobre octubre outubro ottobre oktober ekim октября октябрь أكتوبر",
+    "nov november novembre noviembre novembro kasım kasim ноября ноябрь نوفمبر",
+    "dec december décembre decembre diciembre dezembro dicembre dezember aralık aralik декабря декабрь ديسمبر",
+)
+_MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 _NUMERIC_DATE_RE = re.compile(r"\b((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})\b|\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})\b")
-_MONTH_FIRST_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
-_DAY_FIRST_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")
+_MONTH_FIRST_RE = re.compile(r"\b([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
+# "19 November 2019", "19 de noviembre de 2019", "19. November 2019", "19 ноября 2019 г.", "24 يونيو 2024"
+_DAY_FIRST_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|\.|º)?\s+(?:de\s+)?([^\W\d_]{3,12})\.?,?\s+(?:de\s+)?((?:19|20)\d{2})\b")
 
 
 def date_in_text(text: str) -> datetime | None:
-    """A day written out on the page ("Nov. 19, 2019", "19 November 2019", "2019/11/19",
-    "19.11.2019"), without a zone; English month names only."""
+    """A day written out on the page ("Nov. 19, 2019", "19 novembre 2019", "2019/11/19",
+    "19.11.2019"), without a zone. Month names: English, French, Spanish, Portuguese,
+    Italian, German, Dutch, Turkish, Russian and Arabic (one-word names)."""
     text = text[:200]
     match = _NUMERIC_DATE_RE.search(text)
     try:
