@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
@@ -55,9 +55,11 @@ evaluate-extraction: venv
 	$(BIN)/newswire evaluate-extraction
 
 # The benchmark of record: compute and I/O limits, the real consumer (1 and 2
-# processes), latency, producer, memory, exactly-once cost; one table + bench/results/bench.json.
+# processes), latency, producer, memory, exactly-once cost; one table + bench/results/bench.json;
+# then the slowest pathological input beside the median article (bench/pathological.py).
 bench: system-deps venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pathological.py --json bench/results/pathological.json
 
 # The same harness with small counts (also run by make test, so it cannot rot).
 bench-smoke: system-deps venv
@@ -66,6 +68,10 @@ bench-smoke: system-deps venv
 # Enrichment throughput on one core, whole step and per enricher.
 bench-enrich: venv
 	$(BIN)/python bench/enrich_bench.py --json bench/results/enrich.json
+
+# The cost of each pathological input (tests/hostile/pathological.py), CPU ms.
+bench-pathological: venv
+	$(BIN)/python bench/pathological.py --json bench/results/pathological.json
 
 # A PNG of Prometheus's enriched-articles graph after a short local load (docs/).
 screenshot: system-deps venv

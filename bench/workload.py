@@ -26,7 +26,7 @@ from pathlib import Path
 
 from newswire.enrichers.language import detect_language
 from newswire.models import RawArticle, Source
-from newswire.pipeline import to_json
+from newswire.models import to_json
 from newswire.scripts import dominant_script
 from newswire.sources import build_article
 from newswire.sources.reader import read_inputs

@@ -198,7 +198,7 @@ def _schemas(args: argparse.Namespace) -> int:
 def _enrich(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F821
     from newswire.enrich import EnrichmentError, enrich
     from newswire.enrichers.dedup import MemoryIndex
-    from newswire.pipeline import to_json
+    from newswire.models import to_json
     from newswire.sources import SourceError
     from newswire.sources.reader import read_inputs
 
@@ -207,13 +207,13 @@ def _enrich(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F82
     # In memory even when the service uses Redis: an offline run compares its own inputs.
     dedup = None if settings.dedup_backend == "off" else MemoryIndex(
         settings.dedup_threshold, settings.dedup_window_seconds, settings.dedup_max_entries)
-    for item in read_inputs(args.inputs):
+    for item in read_inputs(args.inputs, settings.default_timezone):
         if isinstance(item, SourceError):
             failed += 1
             print(f"newswire enrich: {item}", file=sys.stderr)
             continue
         try:
-            enriched = enrich(item, settings, dedup=dedup)
+            enriched = enrich(item, settings.enrichment(), dedup=dedup)
         except EnrichmentError as exc:
             failed += 1
             print(f"newswire enrich: {item.source.location or item.source.name}: {exc}", file=sys.stderr)
@@ -258,7 +258,8 @@ def _produce(args: argparse.Namespace, settings: "Settings") -> int:  # noqa: F8
         return _fail(str(exc), EXIT_UNAVAILABLE)
     if health:
         health.set_ready(True)
-    publisher = Publisher(producer, settings.raw_topic, timeout_seconds=max(30.0, settings.shutdown_timeout_seconds))
+    publisher = Publisher(producer, settings.raw_topic, timeout_seconds=max(30.0, settings.shutdown_timeout_seconds),
+                          default_timezone=settings.default_timezone)
     try:
         if args.watch is not None:
             tally = watch(publisher, args.inputs, args.watch, _stop_on_signals())

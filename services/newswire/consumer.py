@@ -33,7 +33,8 @@ from newswire.kafka_io import (
     topic_max_bytes,
 )
 from newswire.models import DEAD_LETTER_SCHEMA, ENRICHED_SCHEMA
-from newswire.pipeline import Failure, Result, dead_letter, make_dedup_index, process_many, to_json
+from newswire.models import to_json
+from newswire.pipeline import Failure, Origin, Result, dead_letter, internal_failure, make_dedup_index, process_many
 from newswire.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,36 @@ _RETRY_BACKOFF_MAX_SECONDS = 30.0
 ENRICH_CHUNK = 64
 # How often lag is measured; the same broker round trip tells whether Kafka answers.
 _CHECK_INTERVAL_SECONDS = 5.0
+# A message whose write raises a bug of ours (not a Kafka error) this many times running
+# goes to the DLQ (stage `produce`, with the traceback) instead of being retried forever.
+MAX_WRITE_ATTEMPTS = 3
+# A producer may name itself in this header; it becomes `source.name` when the message has no source.
+SOURCE_HEADER = "newswire.source"
+
+
+class _FailedSend:
+    """Stands for a write that raised before it reached the producer's queue, so the
+    batch handlers treat it like any unacknowledged write (rewind or abort, retry)."""
+
+    is_done = True
+
+    def __init__(self, exception: BaseException) -> None:
+        self.exception = exception
+
+    def failed(self) -> bool:
+        return True
+
+    def get(self, timeout: float | None = None) -> None:
+        raise self.exception
+
+
+def _origin(tp: TopicPartition, record: Any) -> Origin:
+    """Where a record came from, for the fields the consumer derives (intake.complete)."""
+    name = None
+    for key, value in record.headers or ():
+        if key == SOURCE_HEADER and value:
+            name = value.decode("utf-8", "replace").strip()[:500] or None
+    return Origin(tp.topic, record.timestamp, name)
 
 
 @dataclass
@@ -103,6 +134,8 @@ class ConsumerService:
         # retry of their batch they go to the DLQ instead (stage `produce`).
         self._refused: dict[tuple[TopicPartition, int], Failure] = {}
         self._enriched_max_bytes: int | None = None
+        # Failed write attempts per message (see MAX_WRITE_ATTEMPTS).
+        self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self.dedup = make_dedup_index(settings)
 
     def run(self, stop: threading.Event) -> None:
@@ -295,14 +328,38 @@ class ConsumerService:
         refused = {i: failure for i, (tp, record) in enumerate(chunk)
                    if (failure := self._refused.pop((tp, record.offset), None)) is not None}
         todo = [i for i in range(len(chunk)) if i not in refused]
-        results = dict(zip(todo, process_many([chunk[i][1].value for i in todo], self.settings, dedup=self.dedup)))
+        outcomes = process_many([chunk[i][1].value for i in todo], self.settings, dedup=self.dedup,
+                                origins=[_origin(*chunk[i]) for i in todo])
+        results = dict(zip(todo, outcomes))
         sent = []
         for i, (tp, record) in enumerate(chunk):
             if i in refused:
                 sent.append(self._send_dead_letter(producer, tp, record, refused[i]))
             else:
-                sent.append(self._send_processed(producer, tp, record, results[i]))
+                sent.append(self._send_output(producer, tp, record, results[i]))
         return sent
+
+    def _send_output(self, producer: KafkaProducer, tp: TopicPartition, record: Any, result: Result) -> _Pending:
+        """_send_processed(), with what it raises turned into a failed write: a Kafka error
+        is retried like any failed write; a bug of ours (say, serialising the article)
+        is retried MAX_WRITE_ATTEMPTS times, then dead-lettered with its traceback."""
+        key = (tp, record.offset)
+        try:
+            pending = self._send_processed(producer, tp, record, result)
+        except KafkaError as exc:
+            return _Pending(tp, record, _FailedSend(exc), self.settings.enriched_topic, None, None)
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the consumer, nor loop
+            attempts = self._attempts.pop(key, 0) + 1
+            log.error("writing a message failed", exc_info=exc, extra={
+                "event": "write_failed", "error_type": type(exc).__name__, "attempt": attempts,
+                "partition": tp.partition, "offset": record.offset})
+            if attempts >= MAX_WRITE_ATTEMPTS:
+                return self._send_dead_letter(producer, tp, record, internal_failure("produce", exc))
+            self._attempts[key] = attempts
+            return _Pending(tp, record, _FailedSend(exc), self.settings.enriched_topic, None, None)
+        if self._attempts:
+            self._attempts.pop(key, None)
+        return pending
 
     def _send_processed(self, producer: KafkaProducer, tp: TopicPartition, record: Any, result: Result) -> _Pending:
         for stage, seconds in result.timings.items():
@@ -328,7 +385,8 @@ class ConsumerService:
             failure, value=record.value, key=record.key, topic=tp.topic, partition=tp.partition,
             offset=record.offset, timestamp_ms=record.timestamp, group=self.settings.group_id,
         )
-        log.info("dead-lettered", extra={
+        # Bad input is routine (INFO); a bug of ours is an ERROR (its traceback was logged where it was raised).
+        log.log(logging.ERROR if failure.internal else logging.INFO, "dead-lettered", extra={
             "event": "dead_letter", "stage": failure.stage, "error_type": failure.type,
             "reason": failure.message[:300], "article_id": _printable_key(record.key),
             "topic": tp.topic, "partition": tp.partition, "offset": record.offset})
@@ -355,7 +413,8 @@ class ConsumerService:
             if item.record.timestamp and item.record.timestamp > 0:
                 m.END_TO_END.observe(max(time.time() - item.record.timestamp / 1000, 0.0))
         else:
-            m.DEAD_LETTERS.labels(stage=item.failure.stage, error_type=item.failure.type).inc()
+            m.DEAD_LETTERS.labels(stage=item.failure.stage,
+                                  error_type=m.error_type_label(item.failure.type, item.failure.internal)).inc()
 
     def _handle_batch_transactional(self, consumer: KafkaConsumer, producer: KafkaProducer,
                                     records: dict[TopicPartition, list[Any]]) -> KafkaProducer:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newswire import PIPELINE_VERSION
-from newswire.enrichers.counts import count_chars, count_paragraphs, count_sentences, count_words, reading_time_seconds
+from newswire.enrichers.counts import count_chars, count_words_in, count_paragraphs, count_sentences, count_words, reading_time_seconds
 from newswire.enrichers.dates import extract_dates
 from newswire.enrichers.dedup import DuplicateIndex, signature
 from newswire.enrichers.gazetteer import PLACE_KINDS, EntityCount, Mention, default_gazetteer, group
@@ -22,13 +22,13 @@ from newswire.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, st
 from newswire.enrichers.language import detect_language, primary_subtag
 from newswire.enrichers.sanitize import sanitize_text
 from newswire.enrichers.tokens import WORD_RE, Tokens, tokenize, tokenize_plain
-from newswire.ids import content_hash_of
+from newswire.ids import content_hash
 from newswire.models import DateRef, EnrichedArticle, Enrichment, EntityRef, Keyword, RawArticle, utc_now
 from newswire.scripts import direction, dominant_script
-from newswire.settings import Settings
+from newswire.enrichers.config import EnrichmentConfig
 from newswire.textnorm import strip_arabic_marks
 
-_DEFAULT_SETTINGS = Settings()
+_DEFAULT_CONFIG = EnrichmentConfig()
 _ORGS = frozenset({"organization"})
 _PEOPLE = frozenset({"person"})
 _AGENCIES = frozenset({"agency"})
@@ -83,25 +83,45 @@ class _Work:
     plain: str  # the same without Arabic marks
     plain_title: str
     script: str
+    # What keywords, entities, dates and signatures look at: `full` and `plain`, or
+    # their first analysis_max_chars characters for a longer article.
+    scan_full: str
+    scan_plain: str
     language: str = "und"
     confidence: float = 0.0
-    tokens: Tokens | None = None
+    tokens: Tokens | None = None  # of scan_plain
     title_tokens: int = 0
+    tail_words: int = 0  # words of plain beyond scan_plain
     mentions: list[Mention] = field(default_factory=list)
     agencies: list[EntityCount] = field(default_factory=list)
     keywords: list[Keyword] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
     signature: tuple[int, ...] | None = None
 
+    @property
+    def truncated(self) -> bool:
+        return len(self.scan_plain) < len(self.plain)
 
-def _start(article: RawArticle) -> _Work:
+
+def _prefix(text: str, limit: int) -> str:
+    """The first `limit` characters of `text`, not ending inside a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:space] if space > limit // 2 else cut
+
+
+def _start(article: RawArticle, config: EnrichmentConfig) -> _Work:
     article, sanitized = sanitize_article(article)
     full = f"{article.title}\n\n{article.body}"
     # Marks are deleted character by character, so the plain text is the plain title and
     # the plain body joined the same way (_finish relies on it for the body's characters).
     plain_title = strip_arabic_marks(article.title)
     plain = f"{plain_title}\n\n{strip_arabic_marks(article.body)}"
-    return _Work(article, sanitized, full, plain, plain_title, dominant_script(plain))
+    limit = config.analysis_max_chars
+    return _Work(article, sanitized, full, plain, plain_title, dominant_script(plain),
+                 _prefix(full, limit), _prefix(plain, limit))
 
 
 def _language(w: _Work) -> None:
@@ -109,7 +129,9 @@ def _language(w: _Work) -> None:
 
 
 def _tokens(w: _Work) -> None:
-    w.tokens = tokenize_plain(w.plain)
+    w.tokens = tokenize_plain(w.scan_plain)
+    if w.truncated:  # beyond the analysed part only the words are counted (not folded)
+        w.tail_words = count_words_in(w.plain[len(w.scan_plain):])
     w.title_tokens = len(WORD_RE.findall(w.plain_title))  # the title's share of the tokens
 
 
@@ -129,7 +151,7 @@ def _keywords(w: _Work) -> None:
 
 
 def _dates_of(w: _Work) -> None:
-    w.dates = _dates(extract_dates(w.full, reference=date_reference(w.article), language=w.language))
+    w.dates = _dates(extract_dates(w.scan_full, reference=date_reference(w.article), language=w.language))
 
 
 def _signature(w: _Work) -> None:
@@ -145,7 +167,7 @@ _STAGES: tuple[Callable[[_Work], None], ...] = (_language, _tokens, _entities, _
 
 def enrich_many(
     articles: Sequence[RawArticle],
-    settings: Settings | None = None,
+    config: EnrichmentConfig | None = None,
     *,
     now: datetime | None = None,
     dedup: DuplicateIndex | None = None,
@@ -153,12 +175,12 @@ def enrich_many(
     """enrich() of each article, in order; an article that fails gets its exception in
     its place (EnrichmentError, or an enricher's bug) and the others go on. Near-duplicates
     are checked in input order, so the outcome is the same as one enrich() after another."""
-    s = settings or _DEFAULT_SETTINGS
+    s = config or _DEFAULT_CONFIG
     out: list[EnrichedArticle | Exception | None] = [None] * len(articles)
     work: list[tuple[int, _Work]] = []
     for i, article in enumerate(articles):
         try:
-            work.append((i, _start(article)))
+            work.append((i, _start(article, s)))
         except Exception as exc:  # noqa: BLE001 - one article's failure is its own
             out[i] = exc
     for stage in _STAGES if dedup is None else (*_STAGES, _signature):
@@ -179,25 +201,25 @@ def enrich_many(
 
 def enrich(
     article: RawArticle,
-    settings: Settings | None = None,
+    config: EnrichmentConfig | None = None,
     *,
     now: datetime | None = None,
     dedup: DuplicateIndex | None = None,
 ) -> EnrichedArticle:
     """The enriched article: raw fields (sanitised) plus `enrichment`."""
-    [result] = enrich_many([article], settings, now=now, dedup=dedup)
+    [result] = enrich_many([article], config, now=now, dedup=dedup)
     if isinstance(result, Exception):
         raise result
     return result
 
 
-def _finish(w: _Work, s: Settings, now: datetime | None, dedup: DuplicateIndex | None) -> EnrichedArticle:
+def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: DuplicateIndex | None) -> EnrichedArticle:
     article, tokens, language = w.article, w.tokens, w.language
     assert tokens is not None
     duplicate = None
     if dedup is not None and w.signature is not None:
         duplicate = dedup.check_and_add(article.id, w.signature)
-    words = count_words(tokens.surface)
+    words = count_words(tokens.surface) + w.tail_words
     declared = primary_subtag(article.language)
     # The matching form is the folded words joined by single spaces: what search and
     # matching want (no case, marks, letter variants or punctuation), at no extra cost.
@@ -217,7 +239,10 @@ def _finish(w: _Work, s: Settings, now: datetime | None, dedup: DuplicateIndex |
         reading_time_seconds=reading_time_seconds(words, language, s.reading_wpm, s.default_wpm),
         normalized_title=normalized_title,
         normalized_body=normalized_body if s.include_normalized_body else None,
-        content_hash=content_hash_of(normalized_title, normalized_body),
+        # Beyond the analysed part the hash takes the text as written (marks removed):
+        # folding a megabyte word by word is what the bound on analysis avoids.
+        content_hash=content_hash(normalized_title, normalized_body + "\n" + w.plain[len(w.scan_plain):]
+                                  if w.truncated else normalized_body),
         keywords=w.keywords,
         places=_refs(group(w.mentions, PLACE_KINDS)),
         organizations=_refs(group(w.mentions, _ORGS)),
@@ -227,6 +252,8 @@ def _finish(w: _Work, s: Settings, now: datetime | None, dedup: DuplicateIndex |
         duplicate_of=duplicate.duplicate_of if duplicate else None,
         similarity=duplicate.similarity if duplicate else None,
         sanitized=w.sanitized,
+        published_at_assumed_timezone=article.published_at_assumed_timezone,
+        analysis_truncated=w.truncated,
         processed_at=now or utc_now(),
         pipeline_version=PIPELINE_VERSION,
     )

@@ -92,7 +92,7 @@ def evaluate(path: Path, settings: Settings | None = None) -> dict[str, Score]:
         source = Source(name="corpus", kind="jsonl", location=f"{path}#{key}")
         article = build_article(item["article"], source=source)
         key_by_id[article.id] = key
-        e = enrich(article, settings, dedup=dedup).enrichment
+        e = enrich(article, settings.enrichment(), dedup=dedup).enrichment
 
         scores["language"].add(key, {labels["language"]}, {e.language})
         for name in ENTITY_FIELDS:

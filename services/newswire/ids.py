@@ -44,11 +44,7 @@ def article_id(*, title: str, body: str, url: str | None = None) -> str:
     return _digest("text\n" + normalize(title) + "\n" + normalize(body))
 
 
-def content_hash(*, title: str, body: str) -> str:
-    """Full SHA-256 over normalised title and body, prefixed with the algorithm."""
-    return content_hash_of(normalize(title), normalize(body))
-
-
-def content_hash_of(normalized_title: str, normalized_body: str) -> str:
-    """The same, for text already normalised (the enricher normalises once)."""
+def content_hash(normalized_title: str, normalized_body: str) -> str:
+    """`enrichment.content_hash`: SHA-256 over the matching forms of title and body
+    (enrichment's `normalized_title` and `normalized_body`), prefixed with the algorithm."""
     return "sha256:" + hashlib.sha256(f"{normalized_title}\n{normalized_body}".encode("utf-8")).hexdigest()

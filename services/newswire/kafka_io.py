@@ -36,6 +36,13 @@ def dlq_max_bytes(settings: Settings) -> int:
     return settings.max_message_bytes * 3 // 2 + 256 * 1024
 
 
+def enriched_max_bytes(settings: Settings) -> int:
+    """An enriched article is its raw message plus the enrichment (normalised title and
+    body, at most the analysed part of the text, and metadata): the enriched topic that
+    newswire creates accepts that much, so no valid raw article is too large to enrich."""
+    return settings.max_message_bytes * 2 + 256 * 1024
+
+
 def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """Idempotent producer, acks from all in-sync replicas. Raises BrokerUnavailable."""
     conf = {
@@ -45,7 +52,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "linger_ms": 5,
         # Enriched articles are 5-10 KB: the default 16 KB batch would hold one or two.
         "batch_size": 512 * 1024,
-        "max_request_size": max(1_048_576, dlq_max_bytes(settings)),
+        "max_request_size": max(1_048_576, dlq_max_bytes(settings), enriched_max_bytes(settings)),
         "max_block_ms": int(settings.connect_timeout_seconds * 1000),
         **overrides,
     }
@@ -147,6 +154,8 @@ def ensure_topics(settings: Settings, topics: list[str]) -> list[str]:
                    for t in missing}
             if settings.dlq_topic in new:
                 new[settings.dlq_topic]["configs"] = {"max.message.bytes": str(dlq_max_bytes(settings))}
+            if settings.enriched_topic in new:
+                new[settings.enriched_topic]["configs"] = {"max.message.bytes": str(enriched_max_bytes(settings))}
             try:
                 admin.create_topics(new, wait_for_metadata=True)
             except TopicAlreadyExistsError:  # another consumer won the race

@@ -95,3 +95,19 @@ def enriched(language: str):  # noqa: ANN201
 def mark_build(service: str) -> None:
     BUILD_INFO.labels(version=__version__, python=platform.python_version(), service=service).set(1)
     READY.labels(service=service).set(0)
+
+
+# Dead-letter reasons as metric labels: the types newswire itself gives (pipeline.py,
+# consumer.py) and Kafka's refusals of a write; a bug of ours is "InternalError" and
+# anything else "Other", so the label set stays small whatever an exception is called.
+KNOWN_ERROR_TYPES = frozenset({
+    "EmptyMessage", "MessageTooLarge", "UnicodeDecodeError", "JSONDecodeError", "ValidationError",
+    "EnrichmentError", "MessageSizeTooLargeError", "RecordListTooLargeError", "InvalidRecordError",
+    "CorruptRecordError", "InvalidTopicError", "TopicAuthorizationFailedError",
+})
+
+
+def error_type_label(error_type: str, internal: bool = False) -> str:
+    if internal:
+        return "InternalError"
+    return error_type if error_type in KNOWN_ERROR_TYPES else "Other"

@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
+from newswire.times import parse_time
+
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BeforeValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -38,7 +41,10 @@ Url = Annotated[
     AfterValidator(_check_http_url),
 ]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-ArticleId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+# newswire's own ids are 16 hex digits (ids.article_id); a client may bring its own
+# stable key instead, as long as it is safe in a Kafka key, a URL path and a log line.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}$"
+ArticleId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -85,6 +91,52 @@ class RawArticle(BaseModel):
     tags: Annotated[list[ShortText], Field(max_length=200)] = []
     source: Source
     fetched_at: AwareDatetime
+    title_derived: bool = Field(default=False, description=(
+        "True when the source gave no title and newswire took the body's first sentence."))
+    published_at_assumed_timezone: str | None = Field(default=None, description=(
+        "IANA time zone newswire assumed for `published_at` because the source gave a time "
+        "without an offset (NEWSWIRE_DEFAULT_TIMEZONE); null when the source gave one."))
+
+
+def _parse_time(value: Any) -> Any:
+    """Times as sources write them: ISO 8601 (with or without offset, or a date alone)
+    and RFC 2822 (e-mail and RSS dates). A naive result is made aware later, in
+    intake.complete(), with the configured default time zone. Anything else is left to
+    the datetime validator, which refuses it."""
+    return parse_time(value) if isinstance(value, str) else value
+
+
+# A time that may lack an offset (what clients send), parsed leniently.
+SubmittedTime = Annotated[datetime, BeforeValidator(_parse_time)]
+
+
+class ArticleInput(BaseModel):
+    """What `articles.raw` accepts: `title` and `body`, and any other raw-article field.
+    Everything missing is derived by `intake.complete()` (the same for the producer and
+    the consumer): id, schema_version, source, fetched_at, and a title from the body."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="ArticleInput")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: ArticleId | None = Field(default=None, description=(
+        "The client's stable key, kept as given; derived from the content when missing."))
+    title: Annotated[str, StringConstraints(max_length=1000)] | None = Field(default=None, description=(
+        "Derived from the body's first sentence when missing or blank."))
+    body: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)]
+    url: Url | None = None
+    summary: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    authors: Annotated[list[ShortText], Field(max_length=100)] = []
+    published_at: SubmittedTime | None = Field(default=None, description=(
+        "ISO 8601 or RFC 2822; without an offset it is read in NEWSWIRE_DEFAULT_TIMEZONE."))
+    language: LanguageTag | None = None
+    attribution: ShortText | None = None
+    image: Image | None = None
+    tags: Annotated[list[ShortText], Field(max_length=200)] = []
+    source: Source | None = None
+    fetched_at: SubmittedTime | None = Field(default=None, description=(
+        "Defaults to the Kafka record's timestamp (the consumer) or the read time (the producer)."))
+    title_derived: bool = False
+    published_at_assumed_timezone: str | None = None
 
 
 class Keyword(BaseModel):
@@ -149,6 +201,11 @@ class Enrichment(BaseModel):
     duplicate_of: str | None = Field(default=None, description="Id of the first-seen article this one nearly duplicates.")
     similarity: float | None = Field(default=None, ge=0.0, le=1.0, description="Estimated Jaccard similarity to `duplicate_of`.")
     sanitized: bool = Field(default=False, description="True when markup or script URLs were removed from text fields.")
+    published_at_assumed_timezone: str | None = Field(default=None, description=(
+        "The time zone assumed for a `published_at` given without an offset (see the raw field)."))
+    analysis_truncated: bool = Field(default=False, description=(
+        "True when the text was longer than NEWSWIRE_ANALYSIS_MAX_CHARS: keywords, entities, dates and "
+        "near-duplicates then come from its first part; counts and the hash cover all of it."))
     processed_at: AwareDatetime
     pipeline_version: str
 
@@ -197,6 +254,7 @@ class DeadLetter(BaseModel):
 
 
 MESSAGE_MODELS: dict[str, type[BaseModel]] = {
+    "raw-article-input": ArticleInput,
     "raw-article": RawArticle,
     "enriched-article": EnrichedArticle,
     "dead-letter": DeadLetter,
@@ -205,3 +263,8 @@ MESSAGE_MODELS: dict[str, type[BaseModel]] = {
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def to_json(model: BaseModel) -> bytes:
+    """UTF-8 JSON without ASCII escaping: Arabic stays Arabic on the wire."""
+    return model.__pydantic_serializer__.to_json(model)

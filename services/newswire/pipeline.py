@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import time
+import traceback
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Literal, Sequence
 
 from pydantic import ValidationError
 
 from newswire.enrich import EnrichmentError, enrich_many
-from newswire.ids import article_id
 from newswire.enrichers.dedup import DuplicateIndex, MemoryIndex, RedisIndex
-from newswire.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, utc_now
+from newswire.intake import complete_json
+from newswire.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, Source, to_json, utc_now  # noqa: F401 - to_json re-exported
 from newswire.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Stage = Literal["decode", "validate", "enrich", "produce"]
 STAGES: tuple[Stage, ...] = ("decode", "validate", "enrich", "produce")
@@ -26,12 +31,14 @@ STAGES: tuple[Stage, ...] = ("decode", "validate", "enrich", "produce")
 
 @dataclass(frozen=True)
 class Failure:
-    """Why a message could not be enriched."""
+    """Why a message could not be enriched. `internal` marks a bug of ours rather than
+    bad input (its details then hold the traceback)."""
 
     stage: Stage
     type: str
     message: str
     details: list[dict[str, Any]] | dict[str, Any] | None = None
+    internal: bool = False
 
 
 @dataclass
@@ -62,27 +69,55 @@ def make_dedup_index(settings: Settings) -> DuplicateIndex | None:
     return MemoryIndex(settings.dedup_threshold, settings.dedup_window_seconds, settings.dedup_max_entries)
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a message came from: the consumer derives a missing `source` and
+    `fetched_at` from it (the topic, a `newswire.source` header, the record timestamp)."""
+
+    topic: str
+    timestamp_ms: int | None = None
+    source_name: str | None = None
+
+    def source(self) -> Source:
+        return _api_source(self.source_name or self.topic, self.topic)
+
+    def fetched_at(self) -> datetime:
+        if self.timestamp_ms is not None and self.timestamp_ms > 0:
+            return datetime.fromtimestamp(self.timestamp_ms / 1000, tz=timezone.utc)
+        return utc_now()
+
+
+@lru_cache(maxsize=256)
+def _api_source(name: str, topic: str) -> Source:
+    return Source(name=name[:500], kind="api", location=topic)
+
+
 def process_many(values: Sequence[bytes | None], settings: Settings, *, now: datetime | None = None,
-                 dedup: DuplicateIndex | None = None) -> list[Result]:
+                 dedup: DuplicateIndex | None = None, origins: Sequence[Origin] | None = None) -> list[Result]:
     """process() of each message value, in order; the valid ones are enriched together
-    (enrich_many: stage by stage, which keeps each stage's tables in the CPU caches)."""
+    (enrich_many: stage by stage, which keeps each stage's tables in the CPU caches).
+    `origins[i]` says where `values[i]` came from (default: the raw topic, now)."""
     results = [Result() for _ in values]
     valid: list[tuple[Result, RawArticle]] = []
-    for value, result in zip(values, results):
-        raw = _decode_and_validate(value, settings, result)
+    default_origin = Origin(settings.raw_topic)
+    for i, (value, result) in enumerate(zip(values, results)):
+        raw = _decode_and_validate(value, settings, result, origins[i] if origins is not None else default_origin)
         if raw is not None:
             valid.append((result, raw))
     if not valid:
         return results
     started = time.perf_counter()
-    outcomes = enrich_many([raw for _, raw in valid], settings, now=now, dedup=dedup)
+    outcomes = enrich_many([raw for _, raw in valid], settings.enrichment(), now=now, dedup=dedup)
     # The batch runs stage by stage, so an article's enrich time is its share of the batch.
     share = (time.perf_counter() - started) / len(valid)
     for (result, _), outcome in zip(valid, outcomes):
         if isinstance(outcome, EnrichmentError):
             result.failure = Failure("enrich", "EnrichmentError", str(outcome))
-        elif isinstance(outcome, Exception):  # an enricher bug must dead-letter, not crash the consumer
-            result.failure = Failure("enrich", type(outcome).__name__, str(outcome)[:1000])
+        elif isinstance(outcome, Exception):
+            # An enricher's bug: dead-letter this article with the traceback, loudly, and go on.
+            log.error("enricher failed", exc_info=outcome, extra={"event": "enricher_failed",
+                                                                  "error_type": type(outcome).__name__})
+            result.failure = internal_failure("enrich", outcome)
         else:
             result.article = outcome
             result.timings["enrich"] = share
@@ -90,13 +125,25 @@ def process_many(values: Sequence[bytes | None], settings: Settings, *, now: dat
 
 
 def process(value: bytes | None, settings: Settings, *, now: datetime | None = None,
-            dedup: DuplicateIndex | None = None) -> Result:
+            dedup: DuplicateIndex | None = None, origin: Origin | None = None) -> Result:
     """Decode, validate and enrich one raw message value."""
-    return process_many([value], settings, now=now, dedup=dedup)[0]
+    return process_many([value], settings, now=now, dedup=dedup, origins=None if origin is None else [origin])[0]
 
 
-def _decode_and_validate(value: bytes | None, settings: Settings, result: Result) -> RawArticle | None:
-    """The validated raw article, or None with `result.failure` set."""
+# A traceback in a dead letter keeps its last this-many characters (the DLQ stays bounded).
+TRACEBACK_MAX_CHARS = 8_000
+
+
+def internal_failure(stage: Stage, exc: BaseException) -> Failure:
+    """A bug of ours (not bad input) as a dead-letter reason: the class, the message and
+    the formatted traceback, so the dead letter alone is enough to find the bug."""
+    trace = "".join(traceback.format_exception(exc))
+    return Failure(stage, type(exc).__name__, f"{type(exc).__name__}: {exc}"[:1000],
+                   {"internal_error": True, "traceback": trace[-TRACEBACK_MAX_CHARS:]}, internal=True)
+
+
+def _decode_and_validate(value: bytes | None, settings: Settings, result: Result, origin: Origin) -> RawArticle | None:
+    """The validated raw article (missing fields derived), or None with `result.failure` set."""
     start = time.perf_counter()
     if value is None:
         result.failure = Failure("decode", "EmptyMessage", "message has no value (tombstone)")
@@ -112,18 +159,13 @@ def _decode_and_validate(value: bytes | None, settings: Settings, result: Result
     decoded = time.perf_counter()
     result.timings["decode"] = decoded - start
     try:
-        # Validating straight from bytes parses the JSON once, in Rust.
-        raw = RawArticle.model_validate_json(value)
+        # Validating straight from bytes parses the JSON once, in Rust. A client-given id
+        # is kept (it is that client's stable key); duplicates are still found by content
+        # hash and near-duplicate signature (README: ids).
+        raw = complete_json(value, source=origin.source(), fetched_at=origin.fetched_at(),
+                            default_timezone=settings.default_timezone)
     except ValidationError as exc:
         result.failure = _validation_failure(exc)
-        return None
-    expected_id = article_id(title=raw.title, body=raw.body, url=raw.url)
-    if raw.id != expected_id:
-        # Ids are derived from the content (DESIGN.md): a wrong one would break keyed
-        # upserts downstream, so the message is refused rather than trusted.
-        result.failure = Failure("validate", "IdMismatch",
-                                 f"id {raw.id} does not match the content (expected {expected_id})",
-                                 {"expected_id": expected_id})
         return None
     result.timings["validate"] = time.perf_counter() - decoded
     return raw
@@ -174,9 +216,3 @@ def dead_letter(
         failed_at=utc_now(),
         consumer_group=group,
     )
-
-
-def to_json(model: RawArticle | EnrichedArticle | DeadLetter) -> bytes:
-    """UTF-8 JSON without ASCII escaping: Arabic stays Arabic on the wire."""
-    return model.__pydantic_serializer__.to_json(model)
-

@@ -17,8 +17,8 @@ from kafka.errors import KafkaError
 
 from newswire import metrics as m
 from newswire.kafka_io import headers
-from newswire.models import RAW_SCHEMA, RawArticle
-from newswire.pipeline import to_json
+from newswire.models import RAW_SCHEMA, RawArticle, to_json
+
 from newswire.sources import SourceError
 from newswire.sources.reader import read_inputs
 
@@ -46,12 +46,13 @@ class Publisher:
     topic: str
     timeout_seconds: float
     errors: TextIO = sys.stderr
+    default_timezone: str = "UTC"
     seen: set[str] = field(default_factory=set)
 
     def publish(self, inputs: list[str]) -> Tally:
         tally = Tally()
         in_flight: list[tuple[RawArticle, Any]] = []
-        for item in read_inputs(inputs):
+        for item in read_inputs(inputs, self.default_timezone):
             if isinstance(item, SourceError):
                 tally.failed += 1
                 m.PRODUCER_ARTICLES.labels(source_kind="unknown", outcome="failed").inc()
@@ -102,8 +103,10 @@ def watch(publisher: Publisher, inputs: list[str], interval: float, stop: thread
     while True:
         tally = publisher.publish(inputs)
         total.published += tally.published
+        total.skipped += tally.skipped
         total.failed += tally.failed
         if tally.published or tally.failed:
-            log.info("scan done", extra={"event": "scan", "published": tally.published, "failed": tally.failed})
+            log.info("scan done", extra={"event": "scan", "published": tally.published,
+                                         "skipped": tally.skipped, "failed": tally.failed})
         if stop.wait(interval):
             return total

@@ -7,16 +7,9 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Words per minute by language for silent reading of prose, from Trauzettel-Klosinski
-# et al. (2012), "Standardized Assessment of Reading Performance" (IReST), which
-# measured 17 languages with the same texts. For zh and ja the figure is characters
-# per minute, because those languages are counted in characters (see enrich.py).
-DEFAULT_READING_WPM: dict[str, int] = {
-    "ar": 138, "nl": 202, "en": 228, "fi": 161, "fr": 195, "de": 179, "he": 187,
-    "it": 188, "pl": 166, "pt": 181, "ru": 184, "sl": 180, "es": 218, "sv": 199,
-    "tr": 166, "zh": 255, "ja": 357,
-}
-DEFAULT_WPM = 200
+from newswire.enrichers.config import DEFAULT_ANALYSIS_MAX_CHARS, DEFAULT_READING_WPM, DEFAULT_WPM, EnrichmentConfig
+from newswire.times import zone
+
 
 
 class Settings(BaseSettings):
@@ -76,6 +69,20 @@ class Settings(BaseSettings):
             raise ValueError("words per minute must be positive")
         return {**DEFAULT_READING_WPM, **value}
 
+    # Times that sources give without an offset are read in this IANA zone (and flagged).
+    default_timezone: str = "UTC"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)  # raises ValueError with the reason
+        return value
+
+    # Keywords, entities, dates and near-duplicate signatures look at the first this-many
+    # characters of an article (counts and the content hash cover all of it): a bound on
+    # the cost of one message whatever its size (bench/README.md: pathological inputs).
+    analysis_max_chars: int = Field(default=DEFAULT_ANALYSIS_MAX_CHARS, ge=1_000)
+
     # Normalised body in the output (doubles the text on the wire; off to save bytes)
     include_normalized_body: bool = True
 
@@ -89,8 +96,19 @@ class Settings(BaseSettings):
     dedup_max_entries: int = Field(default=10_000, ge=100)
 
     # Logs
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
     log_format: Literal["auto", "json", "text"] = "auto"
+
+    def enrichment(self) -> EnrichmentConfig:
+        """The enrichment's configuration, from these settings."""
+        return EnrichmentConfig(reading_wpm=self.reading_wpm, default_wpm=self.default_wpm,
+                                include_normalized_body=self.include_normalized_body,
+                                analysis_max_chars=self.analysis_max_chars)
 
     def kafka_common(self) -> dict[str, Any]:
         """Connection settings shared by producers, consumers and the admin client."""

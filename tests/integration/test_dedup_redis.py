@@ -10,7 +10,7 @@ import orjson
 from newswire.enrichers.dedup import RedisIndex, signature
 from newswire.enrichers.tokens import tokenize
 from newswire.models import EnrichedArticle
-from newswire.pipeline import to_json
+from newswire.models import to_json
 from newswire.sources.reader import read_inputs
 from tests.conftest import SEED
 from tests.integration.kafka_helpers import TopicSet, produce_raw, read_topic

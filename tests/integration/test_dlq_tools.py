@@ -9,7 +9,7 @@ import sys
 
 import orjson
 
-from newswire.pipeline import to_json
+from newswire.models import to_json
 from newswire.sources.reader import read_inputs
 from tests.conftest import REPO, SEED
 from tests.integration.kafka_helpers import TopicSet, produce_raw, read_topic

@@ -94,4 +94,44 @@ def test_schemas_export_writes_files(tmp_path):
     proc = run("schemas", "export", "--out", str(tmp_path))
     assert proc.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "dead-letter.schema.json", "enriched-article.schema.json", "raw-article.schema.json"]
+        "dead-letter.schema.json", "enriched-article.schema.json", "raw-article-input.schema.json",
+        "raw-article.schema.json"]
+
+
+def test_bad_settings_give_one_line_and_exit_2():
+    for env in ({"NEWSWIRE_LOG_LEVEL": "LOUD"}, {"NEWSWIRE_DEFAULT_TIMEZONE": "Mars/Olympus"}):
+        proc = run("enrich", str(SEED), env=env)
+        assert proc.returncode == 2, proc.stderr
+        [line] = proc.stderr.decode().splitlines()
+        assert line.startswith("newswire: invalid setting ") and "Traceback" not in line
+
+
+def test_default_timezone_applies_to_files(tmp_path):
+    path = tmp_path / "cms.jsonl"
+    path.write_text('{"title": "A", "body": "Talks resumed.", "published_at": "2025-05-04T09:00:00"}\n')
+    proc = run("enrich", str(path), env={"NEWSWIRE_DEFAULT_TIMEZONE": "Europe/Istanbul"})
+    assert proc.returncode == 0, proc.stderr
+    article = json.loads(proc.stdout)
+    assert article["published_at"] == "2025-05-04T09:00:00+03:00"
+    assert article["published_at_assumed_timezone"] == "Europe/Istanbul"
+    assert article["enrichment"]["published_at_assumed_timezone"] == "Europe/Istanbul"
+
+
+def test_watch_totals_count_skipped_articles():
+    import threading
+
+    from newswire.producer import Tally, watch
+
+    stop = threading.Event()
+
+    class Rescans:  # the Publisher's one method, reporting what each rescan found
+        scans = [Tally(published=2, skipped=0), Tally(published=0, skipped=2, failed=1)]
+
+        def publish(self, inputs):
+            tally = self.scans.pop(0)
+            if not self.scans:
+                stop.set()  # the second rescan is the last
+            return tally
+
+    total = watch(Rescans(), ["x"], interval=0.01, stop=stop)  # type: ignore[arg-type]
+    assert (total.published, total.skipped, total.failed) == (2, 2, 1)

@@ -1,5 +1,6 @@
 import json
 import re
+from datetime import datetime, timezone
 
 import pytest
 
@@ -7,6 +8,7 @@ from newswire.enrich import enrich
 from newswire.enrichers.counts import count_sentences, count_words, reading_time_seconds
 from newswire.enrichers.tokens import tokenize
 from newswire.ids import content_hash
+from newswire.models import RawArticle, Source
 from newswire.enrichers.language import detect_language
 from newswire.models import EnrichedArticle
 from newswire.sources.reader import read_inputs
@@ -68,12 +70,29 @@ def test_diacritics_and_tatweel_change_neither_hash_nor_counts():
     assert marked.language == "ar"
 
 
+def _hash_of(title: str, body: str) -> str:
+    article = RawArticle(id="t", title=title, body=body, source=Source(name="t", kind="api"),
+                         fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    return enrich(article).enrichment.content_hash
+
+
 def test_content_hash_differs_for_different_text():
-    assert content_hash(title="a", body="b") != content_hash(title="a", body="c")
+    assert _hash_of("a", "b") != _hash_of("a", "c")
 
 
 def test_invisible_characters_do_not_change_the_hash():
-    assert content_hash(title="غزة", body="نص\u200f الخبر") == content_hash(title="غزة", body="نص الخبر")
+    assert _hash_of("غزة", "نص\u200f الخبر") == _hash_of("غزة", "نص الخبر")
+
+
+def test_seed_id_and_content_hash_are_pinned():
+    """Golden values: a change here changes every id or hash downstream (keyed topics,
+    upserting sinks, dedup by hash), so it must be deliberate."""
+    article = seed_article()
+    e = enrich(article).enrichment
+    assert article.id == "25412c14105184c1"
+    assert e.content_hash == "sha256:5a6abbfd5bbd2d95809374999b7d4f466a822aeea1aa9c05c22ee493496c7bbc"
+    # The service's hash is ids.content_hash of the enrichment's own matching forms.
+    assert e.content_hash == content_hash(e.normalized_title, e.normalized_body or "")
 
 
 from newswire.scripts import dominant_script  # noqa: E402

@@ -44,7 +44,9 @@ def test_valid_article_round_trips():
         ({"authors": "Jane Doe"}, "authors"),
         ({"schema_version": 2}, "schema_version"),
         ({"schema_version": "1"}, "schema_version"),
-        ({"id": "not-an-id"}, "id"),
+        ({"id": "not an id"}, "id"),  # a client id: safe characters only
+            ({"id": "../../etc/passwd"}, "id"),
+            ({"id": "x" * 129}, "id"),
         ({"source": {"name": "x", "kind": "carrier-pigeon"}}, "source.kind"),
         ({"language": "english!"}, "language"),
         ({"surprise": True}, "surprise"),  # unknown fields are refused, not silently dropped

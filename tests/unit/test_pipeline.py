@@ -4,7 +4,8 @@ import orjson
 import pytest
 
 from newswire.models import DeadLetter
-from newswire.pipeline import Failure, dead_letter, process, process_many, to_json
+from newswire.models import to_json
+from newswire.pipeline import Failure, dead_letter, process, process_many
 from newswire.settings import Settings
 from newswire.sources.reader import read_inputs
 from tests.conftest import SEED
@@ -48,7 +49,8 @@ def test_bad_messages_fail_at_the_right_stage(value, stage, error_type):
 def test_validation_failure_names_the_fields():
     result = process(b'{"title": 5}', SETTINGS)
     locs = {d["loc"] for d in result.failure.details}
-    assert {"title", "body", "id", "source", "fetched_at"} <= locs
+    # Only title and body are asked of a client; the rest is derived (intake.complete).
+    assert locs == {"title", "body"}
 
 
 def test_dead_letter_keeps_exact_bytes():
@@ -107,3 +109,27 @@ def test_a_batch_flags_near_duplicates_as_one_by_one_would():
     assert sum(e.duplicate_of is not None for e in one_by_one) >= 10
     assert [(e.duplicate_of, e.similarity) for e in batched] == [(e.duplicate_of, e.similarity) for e in one_by_one]
     assert [e.keywords for e in batched] == [e.keywords for e in one_by_one]
+
+
+def test_an_enricher_bug_is_a_dead_letter_with_its_traceback(monkeypatch, caplog):
+    import newswire.enrich as enrich_module
+
+    def broken(work):
+        raise ZeroDivisionError("division by zero in an enricher")
+
+    monkeypatch.setattr(enrich_module, "_STAGES", (*enrich_module._STAGES[:2], broken))
+    [article] = list(read_inputs([str(SEED)]))
+    result = process(to_json(article), SETTINGS)
+    failure = result.failure
+    assert failure.stage == "enrich" and failure.type == "ZeroDivisionError" and failure.internal
+    assert "Traceback (most recent call last)" in failure.details["traceback"]
+    assert "in broken" in failure.details["traceback"]
+    assert [r.levelname for r in caplog.records if r.name == "newswire.pipeline"] == ["ERROR"]
+
+
+def test_dead_letter_types_become_a_small_fixed_set_of_labels():
+    from newswire.metrics import error_type_label
+
+    assert error_type_label("ValidationError") == "ValidationError"
+    assert error_type_label("ZeroDivisionError", internal=True) == "InternalError"
+    assert error_type_label("SomeLibrarysOwnError") == "Other"

@@ -25,7 +25,7 @@ def test_contract_field_names():
 
 
 def test_stale_detection(tmp_path):
-    assert len(stale_schemas(tmp_path)) == 3
+    assert len(stale_schemas(tmp_path)) == 4
     for name, text in render_schemas().items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     assert stale_schemas(tmp_path) == []

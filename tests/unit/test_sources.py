@@ -13,13 +13,17 @@ def test_rss_feed_entries_become_plain_text_articles():
     for article in articles:
         assert article.source.kind == "feed"
         assert article.url and article.url.startswith("https://")
-        assert article.published_at is not None and article.published_at.utcoffset() == timedelta(0)
+        # The feed's own offset is kept (+0100, -0500...), not only the instant.
+        assert article.published_at is not None and article.published_at.utcoffset() is not None
+        assert article.published_at_assumed_timezone is None
         for text in (article.title, article.body, article.summary or ""):
             assert "<" not in text and "&amp;" not in text
             assert "alert(1)" not in text
     assert any(a.authors for a in articles)
     assert any(len(a.tags) >= 2 for a in articles)
     assert any(a.image and a.image.url for a in articles)
+    offsets = {a.published_at.utcoffset() for a in articles if a.published_at}
+    assert offsets == {timedelta(0), timedelta(hours=1), timedelta(hours=-5)}
 
 
 def test_atom_feed_in_arabic():

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
-from newswire.ids import article_id
+from newswire.intake import complete_fields
 from newswire.models import RawArticle, Source, utc_now
 
 
@@ -38,16 +37,9 @@ def describe_validation_error(exc: ValidationError) -> str:
 
 
 def build_article(
-    fields: dict[str, Any], *, source: Source, fetched_at: datetime | None = None
+    fields: dict[str, Any], *, source: Source, fetched_at: datetime | None = None, default_timezone: str = "UTC",
 ) -> RawArticle:
-    """Fill in what the producer derives (id, schema_version, source, fetched_at)
-    where the input left it out, then validate. Raises ValidationError."""
-    data = dict(fields)
-    data.setdefault("source", source.model_dump())
-    data.setdefault("fetched_at", (fetched_at or utc_now()).isoformat())
-    if "id" not in data:
-        # Derive it from whatever is there, so a missing body is reported as that alone.
-        title, body, url = (data.get(k) if isinstance(data.get(k), str) else None for k in ("title", "body", "url"))
-        data["id"] = article_id(title=title or "", body=body or "", url=url)
-    # JSON-compatible validation: datetimes arrive as ISO strings from every reader.
-    return RawArticle.model_validate_json(orjson.dumps(data))
+    """Fill in what newswire derives (id, schema_version, source, fetched_at, a missing
+    title, the zone of naive times) where the input left it out, then validate: the
+    same derivation as the consumer's (intake.complete). Raises ValidationError."""
+    return complete_fields(fields, source=source, fetched_at=fetched_at or utc_now(), default_timezone=default_timezone)

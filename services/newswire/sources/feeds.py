@@ -31,6 +31,7 @@ import feedparser
 import feedparser.encodings
 
 from newswire.htmltext import html_to_text
+from newswire.times import parse_time
 
 USER_AGENT = "newswire-feed-reader (+https://github.com/newswire)"
 MAX_FEED_BYTES = 16 * 1024 * 1024  # per feed, file or URL; gzip bodies count once inflated
@@ -291,8 +292,15 @@ def load_feed(location: str) -> tuple[str, Iterator[FeedEntry]]:
     return parse_feed(read_feed_file(Path(location)))
 
 
-def _to_datetime(parsed: Any) -> str | None:
-    """feedparser normalises dates to UTC struct_time; make them timezone-aware."""
+def _entry_time(entry: Any) -> str | None:
+    """The entry's publication time as the feed wrote it, when newswire can read that
+    (so a time without an offset is read in NEWSWIRE_DEFAULT_TIMEZONE and flagged, by
+    intake.complete); else feedparser's reading of it, which it normalises to UTC."""
+    for name in ("published", "updated"):
+        written = entry.get(name)
+        if isinstance(written, str) and isinstance(parse_time(written), datetime):
+            return written.strip()
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
@@ -332,11 +340,10 @@ def entry_fields(entry: Any, feed: Any) -> dict[str, Any]:
     summary = _text(entry.get("summary"), (entry.get("summary_detail") or {}).get("type"))
     if not body:
         body, summary = summary, None
-    if not title:
-        raise ValueError("entry has no title")
     if not body:
-        raise ValueError("entry has no content or summary")
-    fields: dict[str, Any] = {"title": title, "body": body}
+        raise ValueError("entry has no content or summary" if title else "entry has neither title nor text")
+    # RSS 2.0 allows an item without a title: intake.complete derives one from the body.
+    fields: dict[str, Any] = {"title": title, "body": body} if title else {"body": body}
     if summary and summary != body:
         fields["summary"] = summary
     link = entry.get("link")
@@ -347,7 +354,7 @@ def entry_fields(entry: Any, feed: Any) -> dict[str, Any]:
         authors = [entry["author"]]
     if authors:
         fields["authors"] = authors
-    published = _to_datetime(entry.get("published_parsed") or entry.get("updated_parsed"))
+    published = _entry_time(entry)
     if published:
         fields["published_at"] = published
     language = (entry.get("content") or [{}])[0].get("language") or feed.get("language")

@@ -45,30 +45,31 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str | SourceError]:
             yield SourceError(value, "no such file, folder or http(s) URL")
 
 
-def read_inputs(inputs: Iterable[str]) -> Iterator[Item]:
-    """Every article of every input, in order; errors as `SourceError` items."""
+def read_inputs(inputs: Iterable[str], default_timezone: str = "UTC") -> Iterator[Item]:
+    """Every article of every input, in order; errors as `SourceError` items. Times
+    without an offset are read in `default_timezone` (and flagged as assumed)."""
     for value in expand_inputs(inputs):
         if isinstance(value, SourceError):
             yield value
         elif is_url(value):
-            yield from read_feed(value)
+            yield from read_feed(value, default_timezone)
         else:
-            yield from read_file(Path(value))
+            yield from read_file(Path(value), default_timezone)
 
 
-def read_file(path: Path) -> Iterator[Item]:
+def read_file(path: Path, default_timezone: str = "UTC") -> Iterator[Item]:
     suffix = path.suffix.lower()
     if suffix in TEXT_EXTENSIONS:
-        yield from read_text(path)
+        yield from read_text(path, default_timezone)
     elif suffix in FEED_EXTENSIONS:
-        yield from read_feed(str(path))
+        yield from read_feed(str(path), default_timezone)
     elif suffix in JSONL_EXTENSIONS:
-        yield from read_jsonl(path)
+        yield from read_jsonl(path, default_timezone)
     else:
         yield SourceError(str(path), f"unknown file type {suffix or '(none)'}; expected one of {', '.join(sorted(KNOWN_EXTENSIONS))}")
 
 
-def read_text(path: Path) -> Iterator[Item]:
+def read_text(path: Path, default_timezone: str = "UTC") -> Iterator[Item]:
     try:
         wire = read_text_file(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -81,12 +82,12 @@ def read_text(path: Path) -> Iterator[Item]:
         fields["image"] = {"description": wire.image_description, "caption": wire.image_caption}
     source = Source(name=path.name[:500], kind="file", location=str(path))
     try:
-        yield build_article(fields, source=source)
+        yield build_article(fields, source=source, default_timezone=default_timezone)
     except ValidationError as exc:
         yield SourceError(str(path), describe_validation_error(exc))
 
 
-def read_feed(location: str) -> Iterator[Item]:
+def read_feed(location: str, default_timezone: str = "UTC") -> Iterator[Item]:
     try:
         title, entries = load_feed(location)  # size, time and redirect limits; see feeds.py
     except (OSError, FeedError) as exc:
@@ -100,12 +101,12 @@ def read_feed(location: str) -> Iterator[Item]:
             yield SourceError(where, entry.error or "unreadable entry")
             continue
         try:
-            yield build_article(entry.fields, source=source, fetched_at=fetched_at)
+            yield build_article(entry.fields, source=source, fetched_at=fetched_at, default_timezone=default_timezone)
         except ValidationError as exc:
             yield SourceError(where, describe_validation_error(exc))
 
 
-def read_jsonl(path: Path) -> Iterator[Item]:
+def read_jsonl(path: Path, default_timezone: str = "UTC") -> Iterator[Item]:
     source = Source(name=path.name[:500], kind="jsonl", location=str(path))
     try:
         handle = path.open("rb")
@@ -126,7 +127,7 @@ def read_jsonl(path: Path) -> Iterator[Item]:
                 yield SourceError(where, f"expected a JSON object, got {type(fields).__name__}")
                 continue
             try:
-                yield build_article(fields, source=source)
+                yield build_article(fields, source=source, default_timezone=default_timezone)
             except ValidationError as exc:
                 yield SourceError(where, describe_validation_error(exc))
 
