@@ -8,7 +8,6 @@ from typing import Any
 
 from newswire.core.extraction.body import extract_body
 from newswire.core.extraction.credits import dateline_agency, split_credit
-from newswire.core.extraction.dates import is_aware
 from newswire.core.extraction.metadata import read_metadata
 from newswire.core.extraction.parse import parse_html
 
@@ -42,8 +41,9 @@ class ExtractedPage:
 
     def raw_fields(self) -> dict[str, Any]:
         """Fields of a raw article (the v1 contract) that the page supports. The
-        producer adds `source` and `fetched_at`; a date without a zone is left out,
-        since the contract wants one and guessing it could move the day."""
+        producer adds `source` and `fetched_at`. A date the page gives without a zone
+        goes out without one: `intake.complete()` reads it in NEWSWIRE_DEFAULT_TIMEZONE
+        and says so in `published_at_assumed_timezone`, rather than this code guessing."""
         fields: dict[str, Any] = {"title": self.title or "", "body": self.body}
         url = self.canonical_url or self.url
         if url:
@@ -52,7 +52,7 @@ class ExtractedPage:
             fields["summary"] = self.summary[:10_000]
         if self.authors:
             fields["authors"] = [a[:500] for a in self.authors]
-        if self.published_at and is_aware(self.published_at):
+        if self.published_at:
             fields["published_at"] = self.published_at.isoformat()
         if self.language:
             fields["language"] = self.language
