@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-unit   unit tests only (no broker)"
 	@echo "make schemas     regenerate schemas/ from the models"
 	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
+	@echo "make evaluate-extraction  body P/R/F1, title/date, pages/s: newswire and trafilatura"
 	@echo "make bench       the benchmark table (under 10 minutes), bench/results/bench.json"
 	@echo "make bench-enrich  enrichment articles/s per core, per enricher"
 	@echo "make screenshot  PNG of the enriched-articles rate in Prometheus (docs/)"
@@ -47,6 +48,11 @@ schemas: venv
 
 evaluate: venv
 	$(BIN)/newswire evaluate
+
+# Page extraction, newswire and trafilatura side by side on the ScrapingHub benchmark
+# (../shared/datasets/article-extraction-benchmark) and on tests/pages.
+evaluate-extraction: venv
+	$(BIN)/newswire evaluate-extraction
 
 # The benchmark of record: compute and I/O limits, the real consumer (1 and 2
 # processes), latency, producer, memory, exactly-once cost; one table + bench/results/bench.json;

@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="labelled JSON Lines (default: tests/corpus/articles.jsonl)")
     evaluate.add_argument("--verbose", action="store_true", help="list every miss and every extra")
 
+    extraction = sub.add_parser("evaluate-extraction", help="body P/R/F1, title and date accuracy, pages/s: newswire and trafilatura side by side")
+    extraction.add_argument("--benchmark", type=Path, default=Path("../shared/datasets/article-extraction-benchmark"),
+                            help="ScrapingHub benchmark folder (ground-truth.json, html/); default ../shared/datasets/article-extraction-benchmark")
+    extraction.add_argument("--pages", type=Path, default=Path("tests/pages"), help="labelled pages (labels.json); default tests/pages")
+    extraction.add_argument("--limit", type=int, metavar="N", help="only the first N benchmark pages")
+
     schemas = sub.add_parser("schemas", help="JSON Schemas of the message contract")
     schemas_sub = schemas.add_subparsers(dest="schemas_command", required=True, metavar="ACTION")
     export = schemas_sub.add_parser("export", help="write one JSON Schema per message type")
@@ -124,6 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.corpus.is_file():
             return fail(f"no corpus at {args.corpus}", EXIT_USAGE)
         print(report(evaluate(args.corpus, settings.enrichment(), settings.dedup_threshold), verbose=args.verbose))
+        return EXIT_OK
+    if args.command == "evaluate-extraction":
+        from newswire.core.extraction.evaluation import available_extractors, evaluate, report
+
+        missing = [p for p in (args.benchmark, args.pages) if not p.is_dir()]
+        if missing:
+            return _fail(f"no such folder: {', '.join(map(str, missing))}", EXIT_USAGE)
+        print(report(evaluate(args.benchmark, args.pages, available_extractors(), args.limit)), end="")
         return EXIT_OK
     if args.command == "produce":
         return _produce(args, settings)
