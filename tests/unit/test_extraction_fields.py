@@ -159,7 +159,7 @@ def test_closing_credit_leaves_the_body():
 
 def test_encodings():
     assert sniff_encoding(b'<meta charset="windows-1256"><p>\xe3\xd5\xd1</p>') == "cp1256"
-    assert sniff_encoding('<p>café</p>'.encode("utf-8")) == "utf-8"
+    assert sniff_encoding('<p>café</p>'.encode()) == "utf-8"
     assert sniff_encoding(b'<meta charset="utf-8"><p>caf\xe9</p>') == "cp1252"  # declared wrongly
     root = parse_html('<meta charset="windows-1256"><title>مصر</title>'.encode("cp1256"))
     assert root.findtext(".//title") == "مصر"

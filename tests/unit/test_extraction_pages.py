@@ -13,7 +13,12 @@ import pytest
 
 from newswire.core.extraction import extract_page
 from newswire.core.extraction.evaluation import (
-    available_extractors, field_hits, load_benchmark, load_pages, run, title_and_date,
+    available_extractors,
+    field_hits,
+    load_benchmark,
+    load_pages,
+    run,
+    title_and_date,
 )
 from newswire.core.extraction.htmlfile import read_html_file
 from newswire.core.models import Source

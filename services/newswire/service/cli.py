@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         missing = [p for p in (args.benchmark, args.pages) if not p.is_dir()]
         if missing:
-            return _fail(f"no such folder: {', '.join(map(str, missing))}", EXIT_USAGE)
+            return fail(f"no such folder: {', '.join(map(str, missing))}", EXIT_USAGE)
         print(report(evaluate(args.benchmark, args.pages, available_extractors(), args.limit)), end="")
         return EXIT_OK
     if args.command == "produce":

@@ -10,10 +10,11 @@ from __future__ import annotations
 import gzip
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from newswire.core.extraction.dates import parse_timestamp
 from newswire.core.extraction.metric import Counts, score

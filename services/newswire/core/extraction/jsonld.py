@@ -7,7 +7,8 @@ or raw newline that strict JSON refuses; we read what can be read and skip the r
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import orjson
 from lxml import etree

@@ -21,7 +21,7 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn

@@ -7,9 +7,10 @@ requests, metadata and images are not, and are passed over.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Iterator, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from newswire.core.extraction.dates import parse_timestamp
 from newswire.core.extraction.htmlfile import page_fields
