@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 import newswire.core.enrich as enrich_module
-import newswire.service.consumer as consumer_module
+import newswire.service.consumer.writer as consumer_module
 from newswire.service.consumer import MAX_WRITE_ATTEMPTS, ConsumerService
 from newswire.service.endpoints import Health
 from newswire.service.settings import Settings

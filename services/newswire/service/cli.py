@@ -132,12 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(report(evaluate(args.corpus, settings.enrichment(), settings.dedup_threshold), verbose=args.verbose))
         return EXIT_OK
     if args.command == "evaluate-extraction":
-        from newswire.core.extraction.evaluation import available_extractors, evaluate, report
+        from newswire.core.extraction.evaluation import available_extractors
+        from newswire.core.extraction.evaluation import evaluate as evaluate_extraction
+        from newswire.core.extraction.evaluation import report as extraction_report
 
         missing = [p for p in (args.benchmark, args.pages) if not p.is_dir()]
         if missing:
             return fail(f"no such folder: {', '.join(map(str, missing))}", EXIT_USAGE)
-        print(report(evaluate(args.benchmark, args.pages, available_extractors(), args.limit)), end="")
+        print(extraction_report(evaluate_extraction(args.benchmark, args.pages, available_extractors(), args.limit)), end="")
         return EXIT_OK
     if args.command == "produce":
         return _produce(args, settings)

@@ -146,8 +146,8 @@ def ensure_topics(settings: Settings, topics: list[str]) -> list[str]:
         existing = set(admin.list_topics())
         missing = [t for t in topics if t not in existing]
         if missing:
-            new = {t: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor}
-                   for t in missing}
+            new: dict[str, dict[str, Any]] = {
+                t: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor} for t in missing}
             if settings.dlq_topic in new:
                 new[settings.dlq_topic]["configs"] = {"max.message.bytes": str(dlq_max_bytes(settings))}
             if settings.enriched_topic in new:

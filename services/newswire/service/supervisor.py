@@ -49,7 +49,7 @@ def supervise(settings: Settings, stop: threading.Event) -> int:
     context = multiprocessing.get_context("spawn")
     children: list[BaseProcess] = []
     for index in range(settings.processes):
-        child = context.Process(target=_run_child, args=(child_settings(settings, index),),
+        child: BaseProcess = context.Process(target=_run_child, args=(child_settings(settings, index),),
                                 name=f"newswire-consumer-{index}")
         child.start()
         children.append(child)

@@ -1,0 +1,280 @@
+"""The consumer's commit paths with fakes that fail on demand: what is committed, what is
+rewound, when a transaction is aborted and retried, and when a message is given up to the
+DLQ. The same code runs against the real broker in tests/integration (test_faults.py,
+test_own_failures.py); these reach the branches a broker cannot be made to hit on cue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import pytest
+from kafka.errors import KafkaConnectionError, KafkaTimeoutError, MessageSizeTooLargeError
+from kafka.structs import OffsetAndMetadata, TopicPartition
+
+from newswire.core.pipeline import PipelineConfig
+from newswire.service.consumer import writer as writer_module
+from newswire.service.consumer.committer import AtLeastOnce, ExactlyOnce
+from newswire.service.consumer.writer import MAX_WRITE_ATTEMPTS, BatchWriter
+
+RAW, ENRICHED, DLQ = "articles.raw", "articles.enriched", "articles.dlq"
+P0, P1 = TopicPartition(RAW, 0), TopicPartition(RAW, 1)
+
+
+@dataclass
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    value: bytes | None
+    key: bytes | None = None
+    timestamp: int = 1_764_493_200_000
+    headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+class Future:
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.exception = error
+        self.is_done = True
+
+    def failed(self) -> bool:
+        return self.exception is not None
+
+    def get(self, timeout: float | None = None) -> Any:
+        if self.exception is not None:
+            raise self.exception
+        return "metadata"
+
+    def add_callback(self, f: Callable[[Any], Any]) -> None:
+        if self.exception is None:
+            f("metadata")
+
+
+@dataclass
+class FakeProducer:
+    """Fails the sends that `fail` picks; records what was sent and each transaction step."""
+
+    fail: Callable[[str, bytes], BaseException | None] = lambda topic, value: None
+    abort_raises: BaseException | None = None
+    commit_raises: BaseException | None = None
+    sent: list[tuple[str, bytes | None, bytes]] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    closed: bool = False
+
+    def send(self, topic: str, value: bytes | None = None, key: bytes | None = None, headers: Any = None) -> Future:
+        assert value is not None
+        self.sent.append((topic, key, value))
+        return Future(self.fail(topic, value))
+
+    def flush(self, timeout: float | None = None) -> None:
+        self.steps.append("flush")
+
+    def close(self, timeout: float | None = None) -> None:
+        self.closed = True
+
+    def init_transactions(self) -> None:
+        self.steps.append("init")
+
+    def begin_transaction(self) -> None:
+        self.steps.append("begin")
+
+    def send_offsets_to_transaction(self, offsets: Any, consumer_group_metadata: Any) -> None:
+        self.steps.append(f"offsets {sorted((tp.partition, m.offset) for tp, m in offsets.items())}")
+
+    def commit_transaction(self) -> None:
+        if self.commit_raises is not None:
+            raise self.commit_raises
+        self.steps.append("commit")
+
+    def abort_transaction(self) -> None:
+        self.steps.append("abort")
+        if self.abort_raises is not None:
+            raise self.abort_raises
+
+
+@dataclass
+class FakeConsumer:
+    commit_raises: BaseException | None = None
+    commits: list[dict[int, int]] = field(default_factory=list)
+    seeks: dict[int, int] = field(default_factory=dict)
+
+    def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        if self.commit_raises is not None:
+            raise self.commit_raises
+        self.commits.append({tp.partition: m.offset for tp, m in offsets.items()})
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        self.seeks[partition.partition] = offset
+
+    def group_metadata(self) -> str:
+        return "group-metadata"
+
+
+def article(n: int) -> bytes:
+    return orjson.dumps({"title": f"Article {n}", "body": f"Dock workers in Rotterdam, story {n}."})
+
+
+def batch(*per_partition: list[bytes]) -> dict[TopicPartition, list[Record]]:
+    return {TopicPartition(RAW, p): [Record(RAW, p, 10 + i, v) for i, v in enumerate(values)]
+            for p, values in enumerate(per_partition)}
+
+
+def make_writer(*producers: FakeProducer, enriched_max_bytes: int | None = None) -> tuple[BatchWriter, list[FakeProducer]]:
+    made: list[FakeProducer] = []
+    supply = iter(producers)
+
+    def factory() -> FakeProducer:
+        made.append(next(supply))
+        return made[-1]
+
+    writer = BatchWriter(factory, pipeline=PipelineConfig(), enriched_topic=ENRICHED, dlq_topic=DLQ, group_id="g",
+                         enriched_max_bytes=enriched_max_bytes, dedup=None)
+    return writer, made
+
+
+def title_is(n: int, error: BaseException) -> Callable[[str, bytes], BaseException | None]:
+    return lambda topic, value: error if topic == ENRICHED and orjson.loads(value)["title"] == f"Article {n}" else None
+
+
+# -- at-least-once ------------------------------------------------------------------
+
+
+def test_all_acknowledged_commits_each_partition_past_its_batch():
+    producer = FakeProducer()
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    committer = AtLeastOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1), article(2)], [article(3)]))
+    assert consumer.commits == [{0: 12, 1: 11}] and consumer.seeks == {}
+    assert [t for t, _, _ in producer.sent] == [ENRICHED] * 3
+    assert committer.backoff == 0 and committer.next_offset == {P0: 12, P1: 11}
+
+
+def test_a_failed_write_is_never_committed_past_and_its_partition_is_rewound():
+    producer = FakeProducer(fail=title_is(2, KafkaTimeoutError("no ack")))
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    committer = AtLeastOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1), article(2), article(3)], [article(4)]))
+    assert consumer.commits == [{0: 11, 1: 11}]  # partition 0 up to the failed offset 11 only
+    assert consumer.seeks == {0: 11}
+    assert committer.backoff == 0.5  # an outage backs off, growing to 30 s
+    committer.handle(consumer, batch([article(2)]))
+    assert committer.backoff == 1.0
+
+
+def test_nothing_delivered_in_a_partition_commits_nothing_for_it():
+    producer = FakeProducer(fail=lambda topic, value: KafkaConnectionError("broker gone"))
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    AtLeastOnce(writer, ack_timeout_seconds=1).handle(consumer, batch([article(1)], [article(2)]))
+    assert consumer.commits == [] and consumer.seeks == {0: 10, 1: 10}
+
+
+def test_a_permanent_refusal_is_dead_lettered_on_the_retry_with_a_new_producer():
+    refusing = FakeProducer(fail=title_is(1, MessageSizeTooLargeError("too large")))
+    fresh = FakeProducer()
+    writer, made = make_writer(refusing, fresh)
+    consumer = FakeConsumer()
+    committer = AtLeastOnce(writer, ack_timeout_seconds=1)
+    records = batch([article(1), article(2)])
+    committer.handle(consumer, records)
+    assert consumer.seeks == {0: 10} and refusing.closed and made == [refusing, fresh]
+    assert committer.backoff == 0  # a refusal is retried at once
+    committer.handle(consumer, records)
+    topics = [t for t, _, _ in fresh.sent]
+    assert topics == [DLQ, ENRICHED]
+    letter = orjson.loads(fresh.sent[0][2])
+    assert letter["error"]["stage"] == "produce" and letter["error"]["type"] == "MessageSizeTooLargeError"
+    assert consumer.commits[-1] == {0: 12}
+
+
+def test_a_commit_that_fails_is_counted_and_does_not_crash():
+    writer, _ = make_writer(FakeProducer())
+    consumer = FakeConsumer(commit_raises=KafkaConnectionError("rebalancing"))
+    committer = AtLeastOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1)]))
+    assert committer.next_offset == {}  # not recorded as committed
+
+
+def test_an_oversized_enriched_article_goes_to_the_dlq_before_sending():
+    producer = FakeProducer()
+    writer, _ = make_writer(producer, enriched_max_bytes=200)
+    consumer = FakeConsumer()
+    AtLeastOnce(writer, ack_timeout_seconds=1).handle(consumer, batch([article(1)]))
+    [(topic, _, value)] = producer.sent
+    assert topic == DLQ and orjson.loads(value)["error"]["type"] == "MessageSizeTooLargeError"
+    assert consumer.commits == [{0: 11}]
+
+
+@pytest.mark.parametrize("strategy", [AtLeastOnce, ExactlyOnce], ids=["at-least-once", "exactly-once"])
+def test_a_write_that_keeps_raising_is_given_up_to_the_dlq(strategy, monkeypatch):
+    real = writer_module.to_json
+
+    def to_json(model: Any) -> bytes:
+        if getattr(model, "title", "") == "Article 2":
+            raise TypeError("cannot serialise")
+        return real(model)
+
+    monkeypatch.setattr(writer_module, "to_json", to_json)
+    producer = FakeProducer()
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    committer = strategy(writer, ack_timeout_seconds=1)
+    records = batch([article(1), article(2), article(3)])
+    for attempt in range(1, MAX_WRITE_ATTEMPTS):
+        committer.handle(consumer, records)
+        assert not any(t == DLQ for t, _, _ in producer.sent), f"attempt {attempt} gave up too early"
+    committer.handle(consumer, records)
+    letters = [orjson.loads(v) for t, _, v in producer.sent if t == DLQ]
+    assert len(letters) == 1
+    assert letters[0]["error"]["stage"] == "produce" and "cannot serialise" in letters[0]["error"]["details"]["traceback"]
+    assert committer.next_offset == {P0: 13} and committer.backoff == 0
+
+
+# -- exactly-once -------------------------------------------------------------------
+
+
+def test_a_transaction_holds_the_outputs_and_the_offsets():
+    producer = FakeProducer()
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    committer = ExactlyOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1)], [article(2), article(3)]))
+    assert producer.steps == ["begin", "flush", "offsets [(0, 11), (1, 12)]", "commit"]
+    assert consumer.commits == [] and consumer.seeks == {}  # offsets go through the transaction
+    assert committer.next_offset == {P0: 11, P1: 12}
+
+
+def test_a_failure_aborts_the_whole_batch_and_rewinds_every_partition():
+    producer = FakeProducer(fail=title_is(3, KafkaTimeoutError("no ack")))
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    committer = ExactlyOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1)], [article(2), article(3)]))
+    assert producer.steps[-1] == "abort" and "commit" not in producer.steps
+    assert consumer.seeks == {0: 10, 1: 10} and committer.next_offset == {}
+    assert committer.backoff == 0.5
+
+
+def test_a_failed_commit_aborts_and_retries():
+    producer = FakeProducer(commit_raises=KafkaTimeoutError("coordinator away"))
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    committer = ExactlyOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1)]))
+    assert producer.steps[-1] == "abort" and consumer.seeks == {0: 10}
+
+
+def test_a_producer_that_cannot_abort_is_replaced():
+    fenced = FakeProducer(fail=lambda topic, value: KafkaTimeoutError("no ack"), abort_raises=RuntimeError("fenced"))
+    fresh = FakeProducer()
+    writer, made = make_writer(fenced, fresh)
+    consumer = FakeConsumer()
+    committer = ExactlyOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1)]))
+    assert made == [fenced, fresh] and fenced.closed and writer.producer is fresh
+    committer.handle(consumer, batch([article(1)]))
+    assert fresh.steps[-1] == "commit" and committer.next_offset == {P0: 11}
