@@ -1,0 +1,1 @@
+"""The service layer: everything that talks to Kafka, the network or processes."""
