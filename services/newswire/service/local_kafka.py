@@ -86,7 +86,6 @@ class LocalKafka:
         self.config = config or Config.from_env()
         self.state_dir = self.config.state_dir
         self._java: str | None = None
-        self._began = time.monotonic()
 
     # -- layout --
 
@@ -400,6 +399,7 @@ class LocalKafka:
         (of its own id at least). On failure or interruption: the log tail, the started
         nodes stopped (the state dir stays), and an error."""
         pids: dict[Node, int] = {}
+        began = time.monotonic()
         try:
             for node in nodes:
                 argv = broker_argv(self._ensure_java(), self.config.heap, self.config.libs, node.config,
@@ -411,7 +411,7 @@ class LocalKafka:
         except BaseException:
             terminate(list(pids.values()))
             raise
-        log(f"ready after {time.monotonic() - self._began:.0f}s ({self._describe({n.node_id: p for n, p in pids.items()})}, "
+        log(f"ready {time.monotonic() - began:.0f}s after launch ({self._describe({n.node_id: p for n, p in pids.items()})}, "
             f"log {' '.join(str(n.log) for n in nodes)})")
 
 
