@@ -20,7 +20,7 @@ Environment: NEWSWIRE_KAFKA_VERSION (default 4.1.1); NEWSWIRE_KAFKA_PORT (node 1
 default a free one); NEWSWIRE_KAFKA_DIR (state dir, default <repo>/.local/kafka; only a
 dir holding .newswire-local-kafka is ever wiped); NEWSWIRE_CACHE_DIR (jar cache root,
 default ~/.cache/newswire); NEWSWIRE_KAFKA_HEAP (per node, default "-Xms256m -Xmx512m";
-a bare size such as 1g means -Xmx1g; three nodes use about 2 GiB of a 24 GiB machine);
+a bare size such as 1g means -Xmx1g; three nodes stay within about 2 GiB of 24);
 NEWSWIRE_KAFKA_START_TIMEOUT (seconds, default 90); NEWSWIRE_KAFKA_SASL_USERS
 (user:password[,...]: `start` adds a SASL_PLAINTEXT listener with SCRAM-SHA-256/512
 users, its address in <state dir>/bootstrap-sasl and on stderr as "sasl bootstrap: ...";
@@ -86,8 +86,6 @@ class LocalKafka:
         self.config = config or Config.from_env()
         self.state_dir = self.config.state_dir
         self._java: str | None = None
-
-    # -- layout --
 
     @property
     def bootstrap_file(self) -> Path:
@@ -161,7 +159,7 @@ class LocalKafka:
                 # Live nodes without a bootstrap file: an earlier start failed half way.
                 log(f"stopping a half-started or different broker ({self._describe(running)})")
                 terminate(list(running.values()))
-            self._ensure_java()
+            self.ensure_java()
             self.fetch()
             # Every start is a fresh cluster: stale data from a crashed run would carry
             # old ports and an old cluster id. A paused broker's data goes too.
@@ -316,7 +314,7 @@ class LocalKafka:
             print(f"sasl bootstrap: {sasl}", file=sys.stderr, flush=True)
         return self.bootstrap_file.read_text().strip()
 
-    def _ensure_java(self) -> str:
+    def ensure_java(self) -> str:
         if self._java is None:
             self._java = ensure_java(self.config.env, REPO / "scripts" / "install-system-deps")
         return self._java
@@ -341,7 +339,7 @@ class LocalKafka:
             args = ["kafka.tools.StorageTool", "format", "--config", str(node.config), "--cluster-id", uid,
                     *(["--standalone"] if count == 1 else []), *scram_args(users)]
             with (node.dir / "format.log").open("wb") as out:
-                formats.append(subprocess.Popen(tool_argv(self._ensure_java(), self.config.libs, *args), stdout=out, stderr=subprocess.STDOUT,
+                formats.append(subprocess.Popen(tool_argv(self.ensure_java(), self.config.libs, *args), stdout=out, stderr=subprocess.STDOUT,
                                                 stdin=subprocess.DEVNULL))
         for node, proc in zip(nodes, formats):
             if proc.wait() != 0:
@@ -381,7 +379,7 @@ class LocalKafka:
                 if port and port_open(port):
                     raise LocalKafkaError(f"port {port} on 127.0.0.1 is taken by another process; cannot resume on "
                                           "the same ports (stop + start makes a fresh broker)")
-        self._ensure_java()
+        self.ensure_java()
         self.fetch()
         cluster = [n.ports() for n in self.nodes()]
         sasl = f", SASL_PLAINTEXT {self._join(list(ports.values()), 'sasl_port')}" if any(
@@ -402,7 +400,7 @@ class LocalKafka:
         began = time.monotonic()
         try:
             for node in nodes:
-                argv = broker_argv(self._ensure_java(), self.config.heap, self.config.libs, node.config,
+                argv = broker_argv(self.ensure_java(), self.config.heap, self.config.libs, node.config,
                                    cluster=len(self.nodes()) > 1)
                 pid = start_jvm(argv, cwd=node.dir, log_path=node.log)
                 node.pid_file.write_text(f"{pid}\n")
@@ -423,13 +421,11 @@ def _node_argument(args: list[str]) -> int:
 
 
 def _brokers_option(args: list[str]) -> int:
-    if not args:
-        return 1
-    if len(args) == 2 and args[0] == "--brokers" and args[1].isdigit():
-        return int(args[1])
-    if len(args) == 1 and args[0].startswith("--brokers=") and args[0].split("=", 1)[1].isdigit():
-        return int(args[0].split("=", 1)[1])
-    raise LocalKafkaError("usage: start [--brokers N]")
+    value = args[1] if len(args) == 2 and args[0] == "--brokers" else args[0][10:] if (
+        len(args) == 1 and args[0].startswith("--brokers=")) else "" if args else "1"
+    if not value.isdigit():
+        raise LocalKafkaError("usage: start [--brokers N]")
+    return int(value)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -439,33 +435,36 @@ def main(argv: list[str] | None = None) -> int:
     def interrupted(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    signal.signal(signal.SIGTERM, interrupted)
+    # SIGTERM like Ctrl-C: a half-started broker is stopped on the way out.
+    previous = signal.signal(signal.SIGTERM, interrupted)
     try:
-        kafka = LocalKafka(Config.from_env())
-        if command in ("start", "resume", "start-broker"):
-            address = (kafka.start(_brokers_option(rest)) if command == "start" else kafka.resume()
-                       if command == "resume" else kafka.start_broker(_node_argument(rest)))
-            print(address, flush=True)
-        elif command == "stop":
-            kafka.stop()
-        elif command in ("pause", "kill"):
-            kafka.halt("term" if command == "pause" else "kill")
-        elif command in ("stop-broker", "kill-broker"):
-            kafka.halt("term" if command == "stop-broker" else "kill", _node_argument(rest))
-        elif command in ("status", "bootstrap", "bootstrap-sasl", "pids"):
-            return _report(kafka, command)
-        elif command == "fetch":
-            kafka._ensure_java()
-            kafka.fetch()
-            log(f"jars in {kafka.config.libs}")
-        else:
-            print(__doc__, file=sys.stderr)
-            return 0 if command in ("-h", "--help", "help") else 2
+        return _command(LocalKafka(Config.from_env()), command, rest)
     except LocalKafkaError as exc:
         log(f"error: {exc}")
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _command(kafka: LocalKafka, command: str, rest: list[str]) -> int:
+    if command in ("start", "resume", "start-broker"):
+        print(kafka.start(_brokers_option(rest)) if command == "start" else kafka.resume() if command == "resume"
+              else kafka.start_broker(_node_argument(rest)), flush=True)
+    elif command == "stop":
+        kafka.stop()
+    elif command in ("pause", "kill", "stop-broker", "kill-broker"):
+        kafka.halt("kill" if command.startswith("kill") else "term", _node_argument(rest) if "-" in command else None)
+    elif command in ("status", "bootstrap", "bootstrap-sasl", "pids"):
+        return _report(kafka, command)
+    elif command == "fetch":
+        kafka.ensure_java()
+        kafka.fetch()
+        log(f"jars in {kafka.config.libs}")
+    else:
+        print(__doc__, file=sys.stderr)
+        return 0 if command in ("-h", "--help", "help") else 2
     return 0
 
 
