@@ -100,6 +100,13 @@ def read_all(bootstrap: str, topic: str, timeout: float = 60) -> Counter[int]:
         consumer.close()
 
 
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
 def test_pids_lists_every_node(cluster: tuple[LocalKafka, str]) -> None:
     kafka, _ = cluster
     env = {**os.environ, "NEWSWIRE_KAFKA_DIR": str(kafka.state_dir)}
@@ -128,6 +135,8 @@ def test_a_killed_node_loses_no_acknowledged_write(cluster: tuple[LocalKafka, st
         killed_at = time.monotonic()
         kafka.halt("kill", victim)
         assert victim not in kafka.pids()
+        kept = list((kafka.node(victim).dir / "data").glob(f"{topic}-*"))  # its replicas stay on disk
+        assert kept, "the killed node's data is gone"
 
         during, failed_during, during_seconds = produce(bootstrap, topic, BATCH, BATCH)
         assert len(during) > 0, "nothing was acknowledged with one node of three down"
@@ -141,6 +150,7 @@ def test_a_killed_node_loses_no_acknowledged_write(cluster: tuple[LocalKafka, st
 
         after, failed_after, _ = produce(bootstrap, topic, 2 * BATCH, BATCH)
         assert failed_after == 0
+        rss_mb = [rss_kb(pid) // 1024 for pid in kafka.pids().values()]
     finally:
         admin.close()
 
@@ -152,6 +162,6 @@ def test_a_killed_node_loses_no_acknowledged_write(cluster: tuple[LocalKafka, st
           f"{3 * BATCH} sent, {len(acked)} acknowledged, {failed_during} failed while node {victim} "
           f"(leader of {led}) was down, {len(lost)} lost, {duplicated} duplicated; smallest ISR while down "
           f"{isr_during}; {BATCH} sends took {during_seconds:.1f}s with the node down; restart {restart_seconds:.1f}s, "
-          f"ISR full again {catch_up:.1f}s later, {recovered:.1f}s from the kill")
+          f"ISR full again {catch_up:.1f}s later, {recovered:.1f}s from the kill; broker RSS {rss_mb} MB")
     assert not lost, f"{len(lost)} acknowledged messages lost, e.g. {lost[:5]}"
     assert isr_during >= 2
