@@ -382,7 +382,7 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes], log_path: Path, timeout
 
 
 def wait_count(run: Run, group: str, topic: str, count: int, proc: subprocess.Popen[bytes], log_path: Path,
-                timeout: float, fail: bool = True) -> bool:
+               timeout: float, fail: bool = True) -> bool:
     """Wait until the group has committed `count` messages of `topic`; False (or
     BenchError with `fail`) at the timeout."""
     deadline = time.monotonic() + timeout

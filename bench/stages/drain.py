@@ -58,7 +58,7 @@ def drain(run: Run, raw: str, count: int, label: str, processes: int, extra_args
     for i in range(processes):
         log_path = run.workdir / f"{label}-{i}.log"
         proc = spawn([sys.executable, "-m", "newswire.cli", "consume", *extra_args],
-                      {**env, "NEWSWIRE_METRICS_PORT": str(free_port())}, log_path)
+                     {**env, "NEWSWIRE_METRICS_PORT": str(free_port())}, log_path)
         procs.append(proc)
         logs.append(log_path)
     pids = {f"consumer{i}": p.pid for i, p in enumerate(procs)}

@@ -27,7 +27,7 @@ def latency(run: Run, rate: int, seconds: float, grace: float, label: str = "lat
     port = free_port()
     log_path = run.workdir / "latency.log"
     proc = spawn([sys.executable, "-m", "newswire.cli", "consume"],
-                  {**run.env(raw, enriched, dlq, group), "NEWSWIRE_METRICS_PORT": str(port)}, log_path)
+                 {**run.env(raw, enriched, dlq, group), "NEWSWIRE_METRICS_PORT": str(port)}, log_path)
     producer = make_producer(run.settings())
     values, keys = run.articles.values, run.articles.keys
     hdrs = headers(RAW_SCHEMA)

@@ -23,7 +23,7 @@ def soak(run: Run, seconds: float, per_round: int) -> dict[str, Any]:
     run.create(raw, enriched=enriched, dlq=dlq)
     log_path = run.workdir / "soak.log"
     proc = spawn([sys.executable, "-m", "newswire.cli", "consume"],
-                  {**run.env(raw, enriched, dlq, group), "NEWSWIRE_METRICS_PORT": str(free_port())}, log_path)
+                 {**run.env(raw, enriched, dlq, group), "NEWSWIRE_METRICS_PORT": str(free_port())}, log_path)
     sampler = Sampler({"consumer0": proc.pid})
     sampler.start()
     base = run.articles.articles
