@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test test-unit test-integration test-cluster system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
 	@echo "make test        install what is missing, start a broker, run all tests, stop it"
 	@echo "make test-unit   unit tests only (no broker)"
+	@echo "make test-cluster  a three-node Kafka cluster: a node SIGKILLed, nothing acknowledged lost"
 	@echo "make schemas     regenerate schemas/ from the models"
 	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
 	@echo "make evaluate-extraction  body P/R/F1, title/date, pages/s: newswire and trafilatura"
@@ -39,6 +40,10 @@ test-unit: venv
 
 test-integration: system-deps venv
 	@scripts/run-tests tests/integration
+
+# Not in `make test`: three broker JVMs, started by the tests themselves.
+test-cluster: system-deps venv
+	$(BIN)/python -m pytest -s tests/cluster
 
 up: system-deps venv
 	@scripts/up

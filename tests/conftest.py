@@ -24,6 +24,16 @@ def require_binary(name: str, package: str) -> str:
     return path
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/cluster starts three brokers: it runs only when named (`make test-cluster`),
+    never as part of the whole suite."""
+    cluster = REPO / "tests" / "cluster"
+    if collection_path == cluster:
+        named = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+        return not any(path == cluster or cluster in path.parents for path in named)
+    return None
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

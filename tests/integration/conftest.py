@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
+from newswire.service.ports import free_port
 from tests.integration.kafka_helpers import ServiceProcess, TopicSet, wait_for_broker
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,8 +128,3 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory):
     proc.terminate()
     proc.wait(timeout=10)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,9 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from newswire.core.ids import article_id as make_id
 from newswire.core.models import utc_now
+
+# The repository's one free-port helper; the tests import it from here too.
+from newswire.service.ports import consecutive_free_ports, free_port  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,30 +58,6 @@ def wait_for_broker(servers: str, timeout: float) -> None:
             last = exc
             time.sleep(1)
     raise TimeoutError(str(last))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def consecutive_free_ports(count: int) -> int:
-    """A port p such that p .. p+count-1 are free now (for `--processes`)."""
-    for _ in range(50):
-        port = free_port()
-        if port + count <= 65535 and all(_port_is_free(port + i) for i in range(1, count)):
-            return port
-    raise AssertionError("no run of free ports")
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def http_get(url: str, timeout: float = 5) -> tuple[int, str]:

@@ -2,11 +2,11 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 
+from newswire.service.ports import free_port
 from tests.conftest import DATA, REPO, SEED
 
 NEWSWIRE = [sys.executable, "-m", "newswire.service.cli"]
@@ -38,12 +38,6 @@ def test_enrich_reports_bad_input_and_exits_non_zero():
         f"newswire enrich: {DATA / 'bad.jsonl'}:3: body: Field required",
         "newswire enrich: does-not-exist.txt: no such file, folder or http(s) URL",
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_produce_without_a_broker_is_one_line_and_non_zero_in_bounded_time():

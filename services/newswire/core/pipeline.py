@@ -22,7 +22,7 @@ from newswire.core.enrich import EnrichmentError, enrich_many
 from newswire.core.enrichers.config import EnrichmentConfig
 from newswire.core.enrichers.dedup import DuplicateIndex
 from newswire.core.intake import complete_json
-from newswire.core.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, Source, to_json, utc_now  # noqa: F401 - to_json re-exported
+from newswire.core.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, Source, utc_now
 
 log = logging.getLogger(__name__)
 
