@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test test-unit test-integration test-cluster system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test lint test-unit test-integration test-cluster system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
 	@echo "make test        install what is missing, start a broker, run all tests, stop it"
 	@echo "make test-unit   unit tests only (no broker)"
+	@echo "make lint        import-linter layering contracts, ruff, mypy"
 	@echo "make test-cluster  a three-node Kafka cluster: a node SIGKILLed, nothing acknowledged lost"
 	@echo "make schemas     regenerate schemas/ from the models"
 	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
@@ -32,8 +33,15 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-test: system-deps venv
+test: system-deps venv lint
 	@scripts/run-tests
+
+# The layering (import-linter contracts in pyproject.toml), ruff, and mypy (strict for
+# the core). Part of `make test`.
+lint: venv
+	$(BIN)/lint-imports
+	$(BIN)/ruff check services tests bench
+	$(BIN)/mypy
 
 test-unit: venv
 	$(BIN)/python -m pytest tests/unit

@@ -12,8 +12,7 @@ import workload
 from report import Results
 from support import PARTITIONS, BenchError, Run, log, read_topic, spawn, tail
 
-from newswire.core.models import RAW_SCHEMA
-from newswire.core.models import to_json
+from newswire.core.models import RAW_SCHEMA, to_json
 from newswire.service.kafka_io import headers, make_producer
 
 
