@@ -29,7 +29,7 @@ _MAX_ROUNDS = 4  # markup escaped N times needs N rounds; beyond that the text i
 # faster than linearly with attributes per tag and nesting depth: 1 MB of `<div>` took
 # 35 s, 110,000 attributes 15 s (bench/README.md, pathological inputs).
 _PLAIN_TAG_RE = re.compile(
-    r"</?(?!(?:" + "|".join(sorted(_CONTENT_TAGS)) + r")(?![a-zA-Z0-9:-]))[a-zA-Z][^<>]*>", re.I)
+    r"</?(?!(?:" + "|".join(sorted(_CONTENT_TAGS)) + r")(?![a-zA-Z0-9:-]))[a-zA-Z][^>]*>", re.I)
 
 _TAG_START_RE = re.compile(r"</?[a-zA-Z]")
 
@@ -69,12 +69,13 @@ def _clean_round(text: str) -> str:
     regex first, and nh3 runs only where content tags, comments or entities other than
     the basic ones remain (it decodes entities in Rust, far faster than html.unescape's
     Python callback per entity)."""
-    text = _PLAIN_TAG_RE.sub("", text)
     # A tag still open at the end swallows the rest of the text in HTML (EOF in a tag):
-    # cut there ourselves, rather than have html5ever read it as one giant tag.
+    # cut there first. Then every tag start has a ">" after it, so the tag pattern (a
+    # tag runs to the first ">", "<" included, as in HTML) never scans in vain: linear.
     last_close = text.rfind(">")
     if (unclosed := _TAG_START_RE.search(text, last_close + 1)) is not None:
         text = text[:unclosed.start()]
+    text = _PLAIN_TAG_RE.sub("", text)
     if "<" in text or ("&" in text and _OTHER_ENTITY_RE.search(_without_basic_entities(text))):
         return _unescape_basic(nh3.clean(text, tags=set(), clean_content_tags=_CONTENT_TAGS, strip_comments=True))
     # What html5ever does to text without markup, besides entities: line ends become LF.
