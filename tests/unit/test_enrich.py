@@ -187,3 +187,11 @@ def test_warm_up_loads_the_data_and_freezes_it():
 
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_whitespace_list_matches_python():
+    from newswire.core.enrichers.counts import WHITESPACE, count_chars
+
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    text = "غزة\u3000 news\u2009\tof\xa0the day\n\n" + "x" * 10
+    assert count_chars(text) == sum(map(len, text.split()))

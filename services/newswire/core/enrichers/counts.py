@@ -8,6 +8,11 @@ import re
 from newswire.core.enrichers.config import DEFAULT_READING_WPM, DEFAULT_WPM
 from newswire.core.enrichers.tokens import WORD_RE
 
+# Every character str.isspace() accepts (what str.split() separates words at);
+# tests/unit/test_enrich.py checks the list against the running Python.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
 # Scripts written without spaces: each character is counted as a word, and the
 # reading-speed table gives characters per minute for their languages.
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
@@ -58,8 +63,10 @@ def count_sentences(body: str) -> int:
 
 
 def count_chars(plain_body: str) -> int:
-    """Visible characters (no whitespace) of text whose Arabic marks are already removed."""
-    return sum(map(len, plain_body.split()))
+    """Visible characters (no whitespace) of text whose Arabic marks are already removed:
+    the length less each whitespace character's count (str.count scans in C; splitting a
+    megabyte into words cost 10 to 25 ms)."""
+    return len(plain_body) - sum(plain_body.count(space) for space in WHITESPACE if space in plain_body)
 
 
 def reading_time_seconds(word_count: int, language: str, wpm_table: dict[str, int] | None = None,
