@@ -165,3 +165,30 @@ def test_a_killed_node_loses_no_acknowledged_write(cluster: tuple[LocalKafka, st
           f"ISR full again {catch_up:.1f}s later, {recovered:.1f}s from the kill; broker RSS {rss_mb} MB")
     assert not lost, f"{len(lost)} acknowledged messages lost, e.g. {lost[:5]}"
     assert isr_during >= 2
+
+
+def test_newswire_creates_durable_topics_on_the_cluster(cluster: tuple[LocalKafka, str]) -> None:
+    """NEWSWIRE_REPLICATION_FACTOR=3: newswire's topics get three replicas and
+    min.insync.replicas=2, and it says so."""
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    _, bootstrap = cluster
+    suffix = uuid.uuid4().hex[:8]
+    raw = f"durable.{suffix}.raw"
+    seed = REPO / "seeds" / "000_00e98ae14ee33cae.txt"
+    proc = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "newswire"), "produce", str(seed), "--topic", raw],
+        env={**os.environ, "NEWSWIRE_BOOTSTRAP_SERVERS": bootstrap, "NEWSWIRE_REPLICATION_FACTOR": "3",
+             "NEWSWIRE_LOG_FORMAT": "json"}, capture_output=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    import json
+
+    created = [e for e in map(json.loads, proc.stderr.decode().splitlines()[:-1]) if e.get("event") == "topics_created"]
+    assert [(e["replication_factor"], e["min_insync_replicas"]) for e in created] == [(3, 2)], proc.stderr.decode()
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","))
+    try:
+        assert all(len(p["replica_nodes"]) == 3 for p in partitions_of(admin, raw))
+        reply = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, raw, {"min.insync.replicas": None})])
+        assert reply["topic"][raw]["min.insync.replicas"]["value"] == "2"
+    finally:
+        admin.close()

@@ -209,7 +209,7 @@ def _enrich(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _produce(args: argparse.Namespace, settings: Settings) -> int:
-    from newswire.service.kafka_io import BrokerUnavailable, ensure_topics, make_producer
+    from newswire.service.kafka_io import BrokerUnavailable, TopicSetupError, ensure_topics, make_producer
     from newswire.service.producer import Publisher, watch
 
     server = None
@@ -223,6 +223,8 @@ def _produce(args: argparse.Namespace, settings: Settings) -> int:
         producer = make_producer(settings)
     except BrokerUnavailable as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
+    except TopicSetupError as exc:
+        return fail(str(exc), EXIT_USAGE)
     if health:
         health.set_ready(True)
     publisher = Publisher(producer, settings.raw_topic, timeout_seconds=max(30.0, settings.shutdown_timeout_seconds),

@@ -23,6 +23,10 @@ class BrokerUnavailable(RuntimeError):
     """No broker answered within the configured time."""
 
 
+class TopicSetupError(ValueError):
+    """The topics cannot be created as configured (e.g. more replicas than brokers)."""
+
+
 def headers(schema: str, **extra: str) -> list[tuple[str, bytes]]:
     """Kafka headers every newswire message carries."""
     out = [("content-type", CONTENT_TYPE), (SCHEMA_HEADER, schema.encode())]
@@ -146,17 +150,29 @@ def ensure_topics(settings: Settings, topics: list[str]) -> list[str]:
         existing = set(admin.list_topics())
         missing = [t for t in topics if t not in existing]
         if missing:
-            new: dict[str, dict[str, Any]] = {
-                t: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor} for t in missing}
-            if settings.dlq_topic in new:
-                new[settings.dlq_topic]["configs"] = {"max.message.bytes": str(dlq_max_bytes(settings))}
-            if settings.enriched_topic in new:
-                new[settings.enriched_topic]["configs"] = {"max.message.bytes": str(enriched_max_bytes(settings))}
+            replicas, min_isr = settings.replication_factor, settings.effective_min_insync_replicas()
+            if replicas > 1:
+                brokers = len(admin.describe_cluster().get("brokers", []))
+                if brokers < replicas:
+                    raise TopicSetupError(f"NEWSWIRE_REPLICATION_FACTOR={replicas} needs at least {replicas} brokers; "
+                                          f"the cluster at {settings.bootstrap_servers} has {brokers}")
+            new: dict[str, dict[str, Any]] = {}
+            for topic in missing:
+                configs = {"min.insync.replicas": str(min_isr)} if replicas > 1 else {}
+                if topic == settings.dlq_topic:
+                    configs["max.message.bytes"] = str(dlq_max_bytes(settings))
+                elif topic == settings.enriched_topic:
+                    configs["max.message.bytes"] = str(enriched_max_bytes(settings))
+                new[topic] = {"num_partitions": settings.partitions, "replication_factor": replicas,
+                              **({"configs": configs} if configs else {})}
             try:
                 admin.create_topics(new, wait_for_metadata=True)
             except TopicAlreadyExistsError:  # another consumer won the race
                 pass
-            log.info("created topics", extra={"event": "topics_created", "topics": missing})
+            log.info("created topics %s: %d partitions, replication factor %d, min.insync.replicas %d",
+                     ", ".join(missing), settings.partitions, replicas, min_isr,
+                     extra={"event": "topics_created", "topics": missing, "replication_factor": replicas,
+                            "min_insync_replicas": min_isr})
         return missing
     finally:
         admin.close()

@@ -58,10 +58,14 @@ def run_consumer(settings: Settings, signals: Sequence[int] = (signal.SIGTERM, s
     """One consumer process: serve the endpoints, consume until a stop signal."""
     from newswire.service.consumer import ConsumerService
 
+    from newswire.service.kafka_io import TopicSetupError
+
     stop = stop_on_signals(signals)
     health, server = serve_metrics(settings, "consumer")
     try:
         ConsumerService(settings, health).run(stop)
+    except TopicSetupError as exc:  # a configuration the cluster cannot meet: one line, exit 2
+        return fail(str(exc), EXIT_USAGE)
     finally:
         server.stop()
     return EXIT_OK

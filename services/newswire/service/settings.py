@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     dlq_replayed_topic: str = "articles.dlq.replayed"
     partitions: int = Field(default=6, ge=1)
     replication_factor: int = Field(default=1, ge=1)
+    # For topics newswire creates with replication_factor > 1: how many replicas must
+    # have a write before it is acknowledged (acks=all). Default: 2 from 3 replicas up, so
+    # one broker may fail without stopping writes or losing an acknowledged one.
+    min_insync_replicas: int | None = Field(default=None, ge=1)
 
     # Consumer
     group_id: str = "newswire-enricher"
@@ -103,6 +107,11 @@ class Settings(BaseSettings):
     def _upper_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
     log_format: Literal["auto", "json", "text"] = "auto"
+
+    def effective_min_insync_replicas(self) -> int:
+        if self.min_insync_replicas is not None:
+            return min(self.min_insync_replicas, self.replication_factor)
+        return 2 if self.replication_factor >= 3 else 1
 
     def enrichment(self) -> EnrichmentConfig:
         """The enrichment's configuration, from these settings."""
