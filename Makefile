@@ -6,12 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test test-unit test-integration system-deps venv schemas evaluate bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test test-unit test-integration test-compose compose-up compose-down system-deps venv schemas evaluate bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
 	@echo "make test        install what is missing, start a broker, run all tests, stop it"
 	@echo "make test-unit   unit tests only (no broker)"
+	@echo "make test-compose  the docker-compose stack on a real engine (tests/compose)"
+	@echo "make compose-up  docker compose up -d --build, until healthy (engine and images made if missing)"
+	@echo "make compose-down  docker compose down -v, and stop the engine compose-up started"
 	@echo "make schemas     regenerate schemas/ from the models"
 	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
 	@echo "make bench       the benchmark table (under 10 minutes), bench/results/bench.json"
@@ -41,6 +44,17 @@ test-integration: system-deps venv
 
 up: system-deps venv
 	@scripts/up
+
+# The Docker way. Starts a private engine and builds stand-in images where the
+# machine has neither an engine nor a registry (scripts/docker-engine, scripts/offline-images).
+test-compose: system-deps venv
+	@scripts/test-compose
+
+compose-up:
+	@scripts/compose-stack up
+
+compose-down:
+	@scripts/compose-stack down
 
 schemas: venv
 	$(BIN)/newswire schemas export --out schemas
