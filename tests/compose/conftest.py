@@ -115,13 +115,14 @@ def stack_services(engine) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def seeds_copy() -> Path:
+def seeds_copy():
     if SEEDS_COPY.exists():
         shutil.rmtree(SEEDS_COPY)
     shutil.copytree(REPO / "seeds", SEEDS_COPY)
     # The containers run as uid 10001: the copy must be readable by it.
     SEEDS_COPY.chmod(0o755)
-    return SEEDS_COPY
+    yield SEEDS_COPY
+    shutil.rmtree(SEEDS_COPY, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,13 @@ def prometheus_query(query: str) -> list[dict]:
     return body["data"]["result"]
 
 
+def prometheus_query_api(path: str) -> dict:
+    with urllib.request.urlopen(f"{PROMETHEUS}/api/v1/{path}", timeout=10) as response:
+        body = json.load(response)
+    assert body["status"] == "success", body
+    return body["data"]
+
+
 def publish_from_host(tmp_path: Path, count: int, tag: str) -> set[str]:
     """Publish `count` new articles with the host's newswire CLI; returns their titles."""
     titles = {f"Compose {tag} article {i} {uuid.uuid4().hex[:8]}" for i in range(count)}
@@ -129,6 +136,15 @@ def test_stack_is_up_and_healthy(stack, stack_services):
     for topic in ("articles.raw", "articles.enriched", "articles.dlq"):
         assert re.search(rf"Topic: {re.escape(topic)}\s+TopicId: \S+\s+PartitionCount: 6", topics), (
             f"kafka-init did not describe {topic} with 6 partitions:\n{topics}")
+
+
+def test_prometheus_loads_the_config_and_rules(stack):
+    groups = wait_for("the alert rules loaded in Prometheus",
+                      lambda: [g for g in prometheus_query_api("rules")["groups"] if g["rules"]], timeout=60)
+    rules = {r["name"]: r["health"] for g in groups for r in g["rules"]}
+    assert rules and set(rules.values()) == {"ok"}, rules
+    jobs = {t["labels"]["job"] for t in prometheus_query_api("targets")["activeTargets"]}
+    assert {"newswire-consumer", "newswire-producer", "prometheus"} <= jobs, jobs
 
 
 def test_producer_publishes_seeds_and_kcat_reads_them_enriched(stack, kcat, seeds_copy):
