@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test lint test-unit test-integration test-cluster system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test lint test-unit test-integration test-cluster test-compose compose-up compose-down system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
@@ -14,6 +14,9 @@ help:
 	@echo "make test-unit   unit tests only (no broker)"
 	@echo "make lint        import-linter layering contracts, ruff, mypy"
 	@echo "make test-cluster  a three-node Kafka cluster: a node SIGKILLed, nothing acknowledged lost"
+	@echo "make test-compose  the docker-compose stack on a real engine (tests/compose)"
+	@echo "make compose-up  docker compose up -d --build, until healthy (engine and images made if missing)"
+	@echo "make compose-down  docker compose down -v, and stop the engine compose-up started"
 	@echo "make schemas     regenerate schemas/ from the models"
 	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
 	@echo "make evaluate-extraction  body P/R/F1, title/date, pages/s: newswire and trafilatura"
@@ -55,6 +58,17 @@ test-cluster: system-deps venv
 
 up: system-deps venv
 	@scripts/up
+
+# The Docker way. Starts a private engine and builds stand-in images where the
+# machine has neither an engine nor a registry (scripts/docker-engine, scripts/offline-images).
+test-compose: system-deps venv
+	@scripts/test-compose
+
+compose-up:
+	@scripts/compose-stack up
+
+compose-down:
+	@scripts/compose-stack down
 
 schemas: venv
 	$(BIN)/newswire schemas export --out schemas

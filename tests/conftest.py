@@ -42,3 +42,18 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED
+
+
+COMPOSE_TESTS = REPO / "tests" / "compose"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/compose needs a Docker engine and minutes of image builds: only
+    `make test-compose` (pytest tests/compose) runs it, never a plain `pytest`."""
+    if collection_path != COMPOSE_TESTS:
+        return None
+    for arg in config.args:
+        asked = Path(arg.split("::")[0]).resolve()
+        if asked == COMPOSE_TESTS or COMPOSE_TESTS in asked.parents:
+            return None
+    return True

@@ -97,8 +97,8 @@ def mark_build(service: str) -> None:
     READY.labels(service=service).set(0)
 
 
-# Dead-letter reasons as metric labels: the types newswire itself gives (pipeline.py,
-# consumer.py) and Kafka's refusals of a write; a bug of ours is "InternalError" and
+# Dead-letter reasons as metric labels: the types newswire itself gives (core/pipeline.py,
+# service/consumer/) and Kafka's refusals of a write; a bug of ours is "InternalError" and
 # anything else "Other", so the label set stays small whatever an exception is called.
 KNOWN_ERROR_TYPES = frozenset({
     "EmptyMessage", "MessageTooLarge", "UnicodeDecodeError", "JSONDecodeError", "ValidationError",
