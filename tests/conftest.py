@@ -24,16 +24,6 @@ def require_binary(name: str, package: str) -> str:
     return path
 
 
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """tests/cluster starts three brokers: it runs only when named (`make test-cluster`),
-    never as part of the whole suite."""
-    cluster = REPO / "tests" / "cluster"
-    if collection_path == cluster:
-        named = [Path(arg.split("::")[0]).resolve() for arg in config.args]
-        return not any(path == cluster or cluster in path.parents for path in named)
-    return None
-
-
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
@@ -44,16 +34,17 @@ def seed_path() -> Path:
     return SEED
 
 
-COMPOSE_TESTS = REPO / "tests" / "compose"
+# Suites that run only when named: tests/cluster starts three brokers (`make
+# test-cluster`), tests/compose needs a Docker engine and minutes of image builds
+# (`make test-compose`). A plain `pytest` or `make test` never collects them.
+NAMED_ONLY = (REPO / "tests" / "cluster", REPO / "tests" / "compose")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """tests/compose needs a Docker engine and minutes of image builds: only
-    `make test-compose` (pytest tests/compose) runs it, never a plain `pytest`."""
-    if collection_path != COMPOSE_TESTS:
+    if collection_path not in NAMED_ONLY:
         return None
     for arg in config.args:
         asked = Path(arg.split("::")[0]).resolve()
-        if asked == COMPOSE_TESTS or COMPOSE_TESTS in asked.parents:
+        if asked == collection_path or collection_path in asked.parents:
             return None
     return True

@@ -57,7 +57,6 @@ def serve_metrics(settings: Settings, service: str) -> tuple[Health, MetricsServ
 def run_consumer(settings: Settings, signals: Sequence[int] = (signal.SIGTERM, signal.SIGINT)) -> int:
     """One consumer process: serve the endpoints, consume until a stop signal."""
     from newswire.service.consumer import ConsumerService
-
     from newswire.service.kafka_io import TopicSetupError
 
     stop = stop_on_signals(signals)
