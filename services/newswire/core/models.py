@@ -205,7 +205,8 @@ class Enrichment(BaseModel):
         "The time zone assumed for a `published_at` given without an offset (see the raw field)."))
     analysis_truncated: bool = Field(default=False, description=(
         "True when the text was longer than NEWSWIRE_ANALYSIS_MAX_CHARS: keywords, entities, dates and "
-        "near-duplicates then come from its first part; counts and the hash cover all of it."))
+        "near-duplicates then come from its first part, and word_count beyond it is extrapolated; the other "
+        "counts and the hash cover all of it."))
     processed_at: AwareDatetime
     pipeline_version: str
 

@@ -37,26 +37,20 @@ def count_words(tokens: list[str]) -> int:
     return cjk + len(WORD_RE.findall(_CJK_RE.sub(" ", joined)))
 
 
-def count_words_in(text: str) -> int:
-    """count_words(WORD_RE.findall(text)), without joining the words again."""
-    if not _CJK_RE.search(text):
-        return len(WORD_RE.findall(text))
-    rest, cjk = _CJK_RE.subn(" ", text)
-    return cjk + len(WORD_RE.findall(rest))
-
-
 def count_paragraphs(body: str) -> int:
     stripped = body.strip()
-    return len(_PARAGRAPH_SEPARATOR_RE.findall(stripped)) + 1 if stripped else 0
+    # subn counts without building a list of every separator.
+    return _PARAGRAPH_SEPARATOR_RE.subn("", stripped)[1] + 1 if stripped else 0
 
 
-def count_sentences(body: str) -> int:
+def count_sentences(body: str, paragraphs: int | None = None) -> int:
     """Sentences: terminal punctuation, plus one for each paragraph (or title-like line)
-    that ends without it."""
+    that ends without it. `paragraphs` is count_paragraphs(body), when known."""
     stripped = body.strip()
     if not stripped:
         return 0
-    paragraphs = len(_PARAGRAPH_SEPARATOR_RE.findall(stripped)) + 1
+    if paragraphs is None:
+        paragraphs = count_paragraphs(stripped)
     terminated = len(_TERMINATED_SEPARATOR_RE.findall(stripped))
     terminated += _TERMINATED_END_RE.search(stripped[-16:]) is not None
     return len(_SENTENCE_END_RE.findall(stripped)) + paragraphs - terminated
