@@ -59,7 +59,7 @@ def run_consumer(settings: Settings, signals: Sequence[int] = (signal.SIGTERM, s
     from newswire.service.consumer import ConsumerService
 
     stop = stop_on_signals(signals)
-    health, server = serve_metrics(settings, "consumer")
+    health, server = serve_metrics(settings, "extract" if settings.stage == "extract" else "consumer")
     try:
         ConsumerService(settings, health).run(stop)
     finally:
