@@ -85,7 +85,7 @@ class PoliteFetcher:
                     raise Disallowed(f"robots.txt of {parts.netloc} could not be read (unreachable or a 5xx), "
                                      "which allows no fetching")
                 if not self._allowed(host, url):
-                    raise Disallowed(f"robots.txt of {parts.netloc} disallows {ROBOTS_TOKEN} this page")
+                    raise Disallowed(f"robots.txt of {parts.netloc} disallows this page for {ROBOTS_TOKEN}")
             if feed_bounds:
                 return self._get(host, url, None, None, None)
             return self._get(host, url, self.config.max_bytes, self.config.deadline_seconds, self.config.timeout_seconds)

@@ -235,7 +235,7 @@ def _feed_articles(location: str, parsed: tuple[str, Iterator[FeedEntry]], optio
 def _full_text(entry: FeedEntry, options: ReadOptions) -> dict[str, object] | str:
     """The entry's fields with the text of its linked page (the feed's own text becomes
     the summary); what the feed states wins over the page, except the text. A string
-    says why the page could not complete it."""
+    says why the page could not complete it (the entry is then not published)."""
     assert entry.link is not None
     try:
         fetched = options.get_fetcher().fetch(entry.link)
@@ -249,7 +249,9 @@ def _full_text(entry: FeedEntry, options: ReadOptions) -> dict[str, object] | st
         return f"full text of {entry.link}: {exc}"
     page.pop("source", None)
     feed = dict(entry.fields or {})
-    merged: dict[str, object] = {**page, **{k: v for k, v in feed.items() if k not in ("body", "summary")}}
+    # The page's canonical URL beats the feed's link: the id then matches the same page read any other way.
+    kept = ("body", "summary", "url") if page.get("url") else ("body", "summary")
+    merged: dict[str, object] = {**page, **{k: v for k, v in feed.items() if k not in kept}}
     summary = feed.get("body") or feed.get("summary")
     if isinstance(summary, str) and summary.strip() and summary.strip() != page["body"]:
         merged["summary"] = summary[:10_000]
