@@ -15,10 +15,9 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +30,7 @@ from newswire.core.models import PAGE_SCHEMA, Source, to_json
 from newswire.core.pages import Page, page_article, to_message
 from tests.integration.kafka_helpers import REPO, ServiceProcess, TopicSet, free_port, http_get, read_topic
 from tests.integration.test_faults import FAST_GROUP, private_broker, wait_until_drained  # noqa: F401 - a fixture
+from tests.local_http import Route, http_server, reply
 
 PAGES = REPO / "tests" / "pages"
 BENCHMARK_PAGES = REPO / "tests" / "data" / "pages"
@@ -153,50 +153,31 @@ def test_a_warc_file_comes_out_enriched(running, tmp_path: Path):
 
 
 @contextmanager
-def news_site(names: list[str]) -> Iterator[tuple[str, list[tuple[float, str, str]]]]:
+def news_site(names: list[str]) -> Iterator[tuple[str, list[tuple[float, str, str]], list[str]]]:
     """A feed whose entries carry one-line summaries (one carries nothing but its link),
     the article pages, and a robots.txt that disallows /private/."""
     seen: list[tuple[float, str, str]] = []
     titles = {label["file"][:-5]: label["title"] for label in json.loads((PAGES / "labels.json").read_text())}
     pages = {f"/news/{n}": (PAGES / f"{n}.html").read_bytes() for n in names}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            seen.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
-            base = f"http://127.0.0.1:{self.server.server_address[1]}"
-            if self.path == "/robots.txt":
-                self._send(b"User-agent: *\nDisallow: /private/\n", "text/plain")
-            elif self.path == "/feed.rss":
-                items = "".join(
-                    f"<item><title>{titles[n]}</title><link>{base}/news/{n}</link>"
-                    + ("" if i == 0 else f"<description>Summary of {n}.</description>") + "</item>"
-                    for i, n in enumerate(names))
-                items += f"<item><title>private</title><link>{base}/private/x</link><description>Members only.</description></item>"
-                self._send(f"<?xml version='1.0'?><rss version='2.0'><channel><title>Wire</title>{items}</channel></rss>".encode(),
-                           "application/rss+xml")
-            elif self.path in pages:
-                self._send(pages[self.path], "text/html; charset=utf-8")
-            else:
-                self.send_error(404)
+    def route(kind: str, body: Callable[[str], bytes]) -> Route:
+        def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+            seen.append((time.monotonic(), handler.path, handler.headers.get("User-Agent", "")))
+            reply(handler, 200, body(f"http://127.0.0.1:{handler.server.server_address[1]}"), Content_Type=kind)
+        return answer
 
-        def _send(self, body: bytes, kind: str) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def feed(base: str) -> bytes:
+        items = "".join(f"<item><title>{titles[n]}</title><link>{base}/news/{n}</link>"
+                        + ("" if i == 0 else f"<description>Summary of {n}.</description>") + "</item>"
+                        for i, n in enumerate(names))
+        items += f"<item><title>private</title><link>{base}/private/x</link><description>Members only.</description></item>"
+        return f"<?xml version='1.0'?><rss version='2.0'><channel><title>Wire</title>{items}</channel></rss>".encode()
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    routes = {"/robots.txt": route("text/plain", lambda _: b"User-agent: *\nDisallow: /private/\n"),
+              "/feed.rss": route("application/rss+xml", feed)}
+    routes.update({path: route("text/html; charset=utf-8", lambda _, html=html: html) for path, html in pages.items()})
+    with http_server(routes) as (base, paths):
+        yield base, seen, paths
 
 
 def test_a_summary_only_feed_with_full_text_comes_out_enriched(running):
@@ -204,7 +185,7 @@ def test_a_summary_only_feed_with_full_text_comes_out_enriched(running):
     started.append(stages.enricher())
     started[0].wait_ready(timeout=90)
     names = ["es", "he", "tr"]
-    with news_site(names) as (base, seen):
+    with news_site(names) as (base, seen, paths):
         produced = stages.cli("produce", "--full-text", f"{base}/feed.rss", NEWSWIRE_FETCH_CONTACT="ops@example.org",
                               NEWSWIRE_FETCH_MIN_INTERVAL_SECONDS="0.3")
     # robots.txt disallows the last entry's page: one line, and a non-zero exit.
@@ -228,7 +209,7 @@ def test_a_summary_only_feed_with_full_text_comes_out_enriched(running):
     agents = {agent for _, _, agent in seen}
     assert len(agents) == 1 and "ops@example.org" in agents.pop()
     assert [path for _, path, _ in seen][:2] == ["/feed.rss", "/robots.txt"]
-    assert "/private/x" not in [path for _, path, _ in seen]
+    assert "/private/x" not in paths
     times = [t for t, _, _ in seen]
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.28  # one host, one request per interval
 

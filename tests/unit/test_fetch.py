@@ -6,15 +6,14 @@ from __future__ import annotations
 import http.server
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
 from newswire.core.sources.feeds import FeedError
 from newswire.core.sources.fetch import Disallowed, FetchConfig, PoliteFetcher, user_agent
-
-Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
+from tests.local_http import Route, http_server, reply
 
 
 @contextmanager
@@ -22,29 +21,16 @@ def server(routes: dict[str, tuple[int, bytes]], delay: float = 0.0) -> Iterator
     """(base URL, log of (start, end, path, user agent)) for a server answering `routes`."""
     log: list[tuple[float, float, str, str]] = []
 
-    class H(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def answer(status: int, body: bytes) -> Route:
+        def route(handler: http.server.BaseHTTPRequestHandler) -> None:
             started = time.monotonic()
             time.sleep(delay)
-            status, body = routes.get(self.path, (404, b"not here"))
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            log.append((started, time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+            reply(handler, status, body, Content_Type="text/plain" if handler.path == "/robots.txt" else "text/html")
+            log.append((started, time.monotonic(), handler.path, handler.headers.get("User-Agent", "")))
+        return route
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", log
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with http_server({path: answer(*r) for path, r in routes.items()}) as (base, _):
+        yield base, log
 
 
 PAGE = (200, b"<html><body><p>story</p></body></html>")
