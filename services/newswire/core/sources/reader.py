@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -35,13 +35,8 @@ class ReadOptions:
 
     default_timezone: str = "UTC"
     full_text: bool = False
-    fetcher: PoliteFetcher | None = None
-
-    def get_fetcher(self) -> PoliteFetcher:
-        if self.fetcher is None:
-            object.__setattr__(self, "fetcher", PoliteFetcher())
-        assert self.fetcher is not None
-        return self.fetcher
+    # One per run: it holds each host's robots.txt and the time of its last request.
+    fetcher: PoliteFetcher = field(default_factory=PoliteFetcher)
 
 
 def is_page_input(value: str) -> bool:
@@ -131,7 +126,7 @@ def _fetch_url(url: str, options: ReadOptions) -> Page | tuple[bytes, str | None
     HTML, else (bytes, content type) for the feed parser. robots.txt is not asked: the
     user named this URL; it governs the pages newswire decides to fetch (--full-text)."""
     try:
-        fetched = options.get_fetcher().fetch(url, check_robots=False, feed_bounds=True)
+        fetched = options.fetcher.fetch(url, check_robots=False, feed_bounds=True)
     except FeedError as exc:
         return SourceError(url, str(exc))
     if _serves_html(fetched.content_type, fetched.data):
@@ -238,7 +233,7 @@ def _full_text(entry: FeedEntry, options: ReadOptions) -> dict[str, object] | st
     says why the page could not complete it (the entry is then not published)."""
     assert entry.link is not None
     try:
-        fetched = options.get_fetcher().fetch(entry.link)
+        fetched = options.fetcher.fetch(entry.link)
     except FeedError as exc:
         return f"full text of {entry.link}: {exc}"
     from newswire.core.extraction.htmlfile import page_fields
