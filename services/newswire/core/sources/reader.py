@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 from pydantic import ValidationError
 
+from newswire.core.extraction.htmlfile import page_fields
 from newswire.core.models import RawArticle, Source, utc_now
 from newswire.core.pages import HTML_SUFFIXES, WARC_SUFFIXES, Page, PageError, is_html_name, is_warc_name, page_article, read_page_files
 from newswire.core.sources import SourceError, build_article, describe_validation_error
@@ -236,8 +237,6 @@ def _full_text(entry: FeedEntry, options: ReadOptions) -> dict[str, object] | st
         fetched = options.fetcher.fetch(entry.link)
     except FeedError as exc:
         return f"full text of {entry.link}: {exc}"
-    from newswire.core.extraction.htmlfile import page_fields
-
     try:
         page = page_fields(fetched.data, url=fetched.url or entry.link, source={"name": "page", "kind": "web"})
     except ValueError as exc:
