@@ -1,7 +1,8 @@
-"""`newswire consume`: the consumer-group service, as one loop.
+"""`newswire consume` and `newswire extract`: the consumer-group service, as one loop.
 
-Poll a batch; the BatchWriter processes every message and sends its output to
-`articles.enriched` or `articles.dlq`; the committer (at-least-once or exactly-once)
+Poll a batch; the BatchWriter processes every message with its stage (enrich, or extract
+for `newswire extract`: Settings.for_extract) and sends its output to `articles.enriched`
+(`articles.raw`) or the DLQ; the committer (at-least-once or exactly-once)
 waits for the acknowledgements and commits what they allow. A write that fails is never
 committed past: its partition is rewound (or its transaction aborted) and retried after
 a backoff. Every few seconds the loop measures lag, which also tells whether Kafka answers.
