@@ -79,3 +79,10 @@ def test_enrich_reads_a_page_offline_and_a_bad_page_is_one_line(tmp_path: Path) 
     assert proc.returncode == 1
     assert len(proc.stdout.splitlines()) == 1 and "وكالة الأناضول" in proc.stdout
     assert proc.stderr.splitlines() == [f"newswire enrich: {empty}: no title found in the page"]
+
+
+def test_a_gzip_bomb_is_refused_without_being_inflated(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"<p>" + b"a" * 60_000_000))  # about 60 KB on disk
+    [error] = list(read_inputs([str(bomb)]))
+    assert isinstance(error, SourceError) and error.reason == "page is 5242881 bytes, over the 5242880-byte limit"
