@@ -25,7 +25,9 @@ def read_page_bytes(path: Path, max_bytes: int | None = None) -> bytes:
         # Inflate no more than the limit allows: a small gzip bomb is never expanded in full.
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         data = inflater.decompress(data, 0 if max_bytes is None else max_bytes + 1)
-        if (max_bytes is None or len(data) <= max_bytes) and not inflater.eof:
+        if max_bytes is not None and len(data) > max_bytes:
+            raise ValueError(f"page is over the {max_bytes}-byte limit once decompressed")
+        if not inflater.eof:
             raise ValueError("gzip page is truncated")
     if max_bytes is not None and len(data) > max_bytes:
         raise ValueError(f"page is {len(data)} bytes, over the {max_bytes}-byte limit")
