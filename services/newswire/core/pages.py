@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from newswire.core.extraction.htmlfile import page_fields, read_page_bytes
+from newswire.core.extraction.htmlfile import HTML_SUFFIXES, page_fields, read_page_bytes
 from newswire.core.extraction.warc import WarcSkip, read_warc
 from newswire.core.intake import complete_fields
 from newswire.core.models import PAGE_HEADERS, PageMessage, RawArticle, Source, utc_now
@@ -29,7 +29,6 @@ from newswire.core.pipeline import Failure, Origin, internal_failure
 
 # Largest page extracted (uncompressed); also the fetch cap's default.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
-HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
 

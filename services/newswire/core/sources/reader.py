@@ -12,9 +12,9 @@ from pathlib import Path
 import orjson
 from pydantic import ValidationError
 
-from newswire.core.extraction.htmlfile import page_fields
+from newswire.core.extraction.htmlfile import HTML_SUFFIXES, page_fields
 from newswire.core.models import RawArticle, Source, utc_now
-from newswire.core.pages import HTML_SUFFIXES, WARC_SUFFIXES, Page, PageError, is_html_name, is_warc_name, page_article, read_page_files
+from newswire.core.pages import WARC_SUFFIXES, Page, PageError, is_html_name, is_warc_name, page_article, read_page_files
 from newswire.core.sources import SourceError, build_article, describe_validation_error
 from newswire.core.sources.feeds import FeedEntry, FeedError, parse_feed, read_feed_file
 from newswire.core.sources.fetch import PoliteFetcher
