@@ -28,7 +28,15 @@ from kafka import KafkaAdminClient, KafkaProducer
 
 from newswire.core.models import PAGE_SCHEMA, Source, to_json
 from newswire.core.pages import Page, page_article, to_message
-from tests.integration.kafka_helpers import REPO, ServiceProcess, TopicSet, free_port, http_get, read_topic
+from tests.integration.kafka_helpers import (
+    REPO,
+    ServiceProcess,
+    TopicSet,
+    committed_offsets,
+    consecutive_free_ports,
+    http_get,
+    read_topic,
+)
 from tests.integration.test_faults import FAST_GROUP, private_broker, wait_until_drained  # noqa: F401 - a fixture
 from tests.local_http import Route, http_server, reply
 
@@ -51,9 +59,10 @@ class Stages:
         return {**self.articles.env(), **FAST_GROUP, "NEWSWIRE_PAGES_TOPIC": self.pages_topic,
                 "NEWSWIRE_PAGES_DLQ_TOPIC": self.pages_dlq, "NEWSWIRE_EXTRACT_GROUP_ID": self.extract_group}
 
-    def extractor(self, **env: str) -> ServiceProcess:
-        port = free_port()
-        return ServiceProcess(["extract"], {**self.env(), "NEWSWIRE_METRICS_PORT": str(port), **env}, port)
+    def extractor(self, processes: int = 1, **env: str) -> ServiceProcess:
+        port = consecutive_free_ports(processes)  # process i serves metrics on port + i
+        return ServiceProcess(["extract"], {**self.env(), "NEWSWIRE_METRICS_PORT": str(port),
+                                            "NEWSWIRE_PROCESSES": str(processes), **env}, port)
 
     def enricher(self) -> ServiceProcess:
         return ServiceProcess.consume(self.articles, extra_env=self.env())
@@ -269,21 +278,34 @@ def check_extracted(stages: Stages, expected: dict[str, str]) -> int:
     return len(ids) - len(set(ids))
 
 
+def wait_committed(stages: Stages, count: float, timeout: float) -> int:
+    """Pages the extract group has committed, once at least `count` (mid-stream)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = sum(committed_offsets(stages.articles.bootstrap, stages.extract_group, stages.pages_topic).values())
+        if done >= count:
+            return done
+        time.sleep(0.05)
+    raise AssertionError(f"the extract group did not commit {count:.0f} pages within {timeout}s")
+
+
 def test_the_extract_stage_survives_kill_9_and_loses_nothing(running):
     stages, started = running
     create_stage_topics(stages)
     expected = publish_pages(stages.articles.bootstrap, stages.pages_topic, synthetic_pages(3_000))
     kills = 0
     began = time.monotonic()
-    for delay in (3.0, 4.5):
+    for share in (0.25, 0.5):
         proc = stages.extractor()
         started.append(proc)
         proc.wait_ready(timeout=90)
-        time.sleep(delay)  # mid-stream
+        done = wait_committed(stages, share * len(expected), timeout=120)
+        time.sleep(0.4)  # into the next batch: some of its articles written, its offsets not committed
         proc.proc.send_signal(signal.SIGKILL)
         proc.proc.wait(timeout=10)
+        assert done < len(expected), "the stage finished before it could be killed mid-stream"
         kills += 1
-    final = stages.extractor(NEWSWIRE_PROCESSES="2")
+    final = stages.extractor(processes=2)
     started.append(final)
     final.wait_ready(timeout=90)
     drained = wait_until_drained(stages.articles.bootstrap, stages.extract, timeout=240)
