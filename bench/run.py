@@ -36,6 +36,8 @@ Methods (what each number means) are in bench/README.md. In short:
 6. memory: VmRSS of the 1-process consumer, sampled every 0.5 s over the drain.
 7. exactly-once: a fresh 1-process consumer with `consume --exactly-once` on the
    first 10,000 articles of the same topic, when the CLI offers the flag.
+8. extraction: benchmark pages per CPU second, newswire and trafilatura side by side;
+   the extract stage offline and `newswire extract` draining pre-filled pages.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ sys.path.insert(0, str(HERE))
 
 import workload  # noqa: E402
 from report import Results  # noqa: E402
-from stages import compute, drain, exactly_once, io_limit, latency, producer, soak  # noqa: E402
+from stages import compute, drain, exactly_once, extraction, io_limit, latency, producer, soak  # noqa: E402
 from support import (  # noqa: E402
     PARTITIONS,
     BenchError,
@@ -87,6 +89,7 @@ def run_all(run: Run, results: Results, soak_seconds: float | None) -> None:
     producer.measure(run, results)
     drain.add_memory(results, drains)
     exactly_once.measure(run, results, raw, drains[1])
+    extraction.measure(run, results)
     if soak_seconds:
         soak.measure(run, results, soak_seconds)
 

@@ -29,6 +29,10 @@ MEASURES = [
     "memory_rss_25",
     "memory_rss_100",
     "exactly_once",
+    "extract_newswire",
+    "extract_trafilatura",
+    "extract_stage_offline",
+    "extract_drain",
 ]
 RATIOS = ["io_limit", "newswire_1", "newswire_2", "producer_newswire", "memory_rss_100"]
 

@@ -88,7 +88,7 @@ def test_schemas_export_writes_files(tmp_path):
     proc = run("schemas", "export", "--out", str(tmp_path))
     assert proc.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "dead-letter.schema.json", "enriched-article.schema.json", "raw-article-input.schema.json",
+        "dead-letter.schema.json", "enriched-article.schema.json", "page.schema.json", "raw-article-input.schema.json",
         "raw-article.schema.json"]
 
 

@@ -28,6 +28,7 @@ from newswire.core.models import RawArticle
 from newswire.core.sources import SourceError, feeds
 from newswire.core.sources.reader import read_inputs
 from tests.conftest import DATA
+from tests.local_http import Route, http_server, reply
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -89,53 +90,6 @@ def peak_rss_growth() -> Iterator[list[int]]:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         yield out
         out.append((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
-
-
-Route = Callable[[http.server.BaseHTTPRequestHandler], None]
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    routes: dict[str, Route] = {}
-    seen: list[str] = []
-    protocol_version = "HTTP/1.0"  # body ends when the connection closes
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        self.seen.append(self.path)
-        route = self.routes.get(self.path.split("?")[0])
-        if route is None:
-            reply(self, 404, b"no such feed")
-        else:
-            route(self)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def reply(handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes = b"", **headers: str) -> None:
-    handler.send_response(status)
-    for name, value in headers.items():
-        handler.send_header(name.replace("_", "-"), value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    with contextlib.suppress(OSError):
-        handler.wfile.write(body)
-
-
-@contextlib.contextmanager
-def http_server(routes: dict[str, Route]) -> Iterator[tuple[str, list[str]]]:
-    """(base URL, paths requested so far)."""
-    seen: list[str] = []
-    handler = type("Handler", (_Handler,), {"routes": routes, "seen": seen})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @contextlib.contextmanager
@@ -484,7 +438,8 @@ def test_an_html_page_is_not_a_feed(tmp_path: Path) -> None:
     routes: dict[str, Route] = {"/news": lambda h: reply(h, 200, HTML_PAGE, Content_Type="text/html; charset=utf-8")}
     with http_server(routes) as (base, _):
         served, _ = hostile_then_good(f"{base}/news")
-    assert served.reason == "not an RSS or Atom feed (served as text/html)"
+    # A URL serving HTML is read as an article page (issue 13); this one holds no article.
+    assert served.reason == "no article text found in the page"
     as_file, _ = hostile_then_good(str(path))
     assert as_file.reason == "not an RSS or Atom feed"
 

@@ -22,10 +22,12 @@ def test_contract_field_names():
     dlq = schemas["dead-letter.schema.json"]["properties"]
     assert {"error", "original", "original_encoding", "source_topic", "source_partition", "source_offset",
             "failed_at", "consumer_group"} <= set(dlq)
+    page = schemas["page.schema.json"]["properties"]
+    assert {"url", "fetched_at", "http_headers", "encoding", "content", "size", "sha256"} <= set(page)
 
 
 def test_stale_detection(tmp_path):
-    assert len(stale_schemas(tmp_path)) == 4
+    assert len(stale_schemas(tmp_path)) == 5
     for name, text in render_schemas().items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     assert stale_schemas(tmp_path) == []

@@ -24,6 +24,7 @@ SCHEMA_VERSION = 1
 RAW_SCHEMA = "newswire.raw-article.v1"
 ENRICHED_SCHEMA = "newswire.enriched-article.v1"
 DEAD_LETTER_SCHEMA = "newswire.dead-letter.v1"
+PAGE_SCHEMA = "newswire.page.v1"
 
 _HTTP_URL = TypeAdapter(HttpUrl)
 
@@ -66,7 +67,8 @@ class Source(BaseModel):
     model_config = _STRICT
 
     name: ShortText
-    kind: Literal["file", "feed", "jsonl", "api"]
+    kind: Literal["file", "feed", "jsonl", "api", "web"] = Field(description=(
+        "`web`: a page newswire fetched from an article URL."))
     location: Annotated[str, StringConstraints(max_length=2048)] | None = None
 
 
@@ -224,7 +226,8 @@ class ErrorInfo(BaseModel):
 
     model_config = _STRICT
 
-    stage: Literal["decode", "validate", "enrich", "produce"]
+    stage: Literal["decode", "validate", "extract", "enrich", "produce"] = Field(description=(
+        "`extract`: a page (pages.raw) held no article: no title or no text."))
     type: str = Field(description="Error class, e.g. JSONDecodeError, ValidationError.")
     message: str
     details: list[dict[str, Any]] | dict[str, Any] | None = None
@@ -254,11 +257,36 @@ class DeadLetter(BaseModel):
     consumer_group: str
 
 
+# HTTP response headers a page message keeps (lower-case): what extraction or a reader
+# of the page may need; cookies and the like stay out.
+PAGE_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
+
+
+class PageMessage(BaseModel):
+    """A web page as published to `pages.raw`, for the extract stage (`newswire extract`).
+    The page travels gzip-compressed, then base64 in JSON: one self-describing UTF-8 JSON
+    message like every other newswire message, readable by any client (kcat, jq)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="PageMessage")
+
+    schema_version: Literal[1] = 1
+    url: Url | None = Field(default=None, description="Where the page was fetched from (the WARC target URI).")
+    fetched_at: AwareDatetime | None = Field(default=None, description="When it was fetched (WARC-Date for archives).")
+    source: Source | None = Field(default=None, description="Where newswire read it; the topic when missing.")
+    http_headers: dict[Annotated[str, StringConstraints(max_length=100)], Annotated[str, StringConstraints(max_length=2000)]] = Field(
+        default={}, max_length=20, description="A subset of the HTTP response headers, names lower-case.")
+    encoding: Literal["gzip+base64"] = "gzip+base64"
+    content: str = Field(min_length=1, description="The page's bytes, gzip-compressed, then base64 (standard alphabet).")
+    size: int = Field(ge=0, description="The page's size in bytes before compression.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the uncompressed page, hex.")
+
+
 MESSAGE_MODELS: dict[str, type[BaseModel]] = {
     "raw-article-input": ArticleInput,
     "raw-article": RawArticle,
     "enriched-article": EnrichedArticle,
     "dead-letter": DeadLetter,
+    "page": PageMessage,
 }
 
 

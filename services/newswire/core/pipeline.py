@@ -26,8 +26,8 @@ from newswire.core.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArti
 
 log = logging.getLogger(__name__)
 
-Stage = Literal["decode", "validate", "enrich", "produce"]
-STAGES: tuple[Stage, ...] = ("decode", "validate", "enrich", "produce")
+Stage = Literal["decode", "validate", "extract", "enrich", "produce"]
+STAGES: tuple[Stage, ...] = ("decode", "validate", "extract", "enrich", "produce")
 
 
 @dataclass(frozen=True)

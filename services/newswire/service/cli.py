@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -22,6 +23,9 @@ from newswire.service.run import (
 )
 from newswire.service.settings import Settings
 
+if TYPE_CHECKING:
+    from newswire.core.sources.reader import ReadOptions
+
 
 def _kafka_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bootstrap-servers", metavar="HOST:PORT[,...]", help="Kafka brokers (NEWSWIRE_BOOTSTRAP_SERVERS)")
@@ -32,6 +36,16 @@ def _kafka_flags(parser: argparse.ArgumentParser) -> None:
 def _metrics_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metrics-host", help="address for /metrics, /healthz, /readyz (NEWSWIRE_METRICS_HOST)")
     parser.add_argument("--metrics-port", type=int, help="port for them, 0 for any free port (NEWSWIRE_METRICS_PORT)")
+
+
+def _fetch_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--full-text", action="store_true",
+                        help="complete feed entries that carry only a summary (or nothing but a link) from their "
+                             "linked pages, fetched politely (robots.txt, one request per host at a time)")
+    parser.add_argument("--fetch-contact", metavar="URL_OR_EMAIL",
+                        help="contact named in the User-Agent of fetches (NEWSWIRE_FETCH_CONTACT)")
+    parser.add_argument("--fetch-min-interval", dest="fetch_min_interval_seconds", type=float, metavar="SECONDS",
+                        help="least time between two requests to one host (NEWSWIRE_FETCH_MIN_INTERVAL_SECONDS)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,9 +71,28 @@ def build_parser() -> argparse.ArgumentParser:
     consume.add_argument("--exactly-once", action="store_const", const=True, default=None,
                          help="commit outputs and offsets in one Kafka transaction per batch (NEWSWIRE_EXACTLY_ONCE)")
 
-    produce = sub.add_parser("produce", help="publish articles from files, folders or feed URLs to articles.raw")
+    extract = sub.add_parser("extract", help="run the extract stage: pages.raw -> articles.raw / pages.dlq")
+    _kafka_flags(extract)
+    _metrics_flags(extract)
+    extract.add_argument("--group-id", dest="extract_group_id", help="consumer group (NEWSWIRE_EXTRACT_GROUP_ID)")
+    extract.add_argument("--pages-topic", help="input topic (NEWSWIRE_PAGES_TOPIC)")
+    extract.add_argument("--raw-topic", help="output topic (NEWSWIRE_RAW_TOPIC)")
+    extract.add_argument("--dlq-topic", dest="pages_dlq_topic", help="dead-letter topic (NEWSWIRE_PAGES_DLQ_TOPIC)")
+    extract.add_argument("--partitions", type=int, help="partitions for topics it creates (NEWSWIRE_PARTITIONS)")
+    extract.add_argument("--processes", type=int, metavar="N", help="extract processes on this machine, one core each (NEWSWIRE_PROCESSES)")
+    extract.add_argument("--max-poll-records", type=int, help="largest batch (NEWSWIRE_MAX_POLL_RECORDS)")
+    extract.add_argument("--exactly-once", action="store_const", const=True, default=None,
+                         help="commit outputs and offsets in one Kafka transaction per batch (NEWSWIRE_EXACTLY_ONCE)")
+
+    produce = sub.add_parser("produce", help="publish articles from files, folders, feeds, pages or web archives to articles.raw")
     produce.add_argument("inputs", nargs="+", metavar="PATH_OR_URL",
-                         help=".txt wire copy, .xml/.rss/.atom feeds, .jsonl/.ndjson, folders (recursive), http(s) feed URLs")
+                         help=".txt wire copy, .xml/.rss/.atom feeds, .jsonl/.ndjson, .html/.htm/.html.gz pages, "
+                              ".warc/.warc.gz archives, folders (recursive), http(s) feed or article URLs")
+    produce.add_argument("--pages", action="store_true",
+                         help="publish pages (HTML files, WARC records, article URLs) unextracted to pages.raw "
+                              "for `newswire extract`, instead of extracting them here")
+    produce.add_argument("--pages-topic", help="where --pages publishes (NEWSWIRE_PAGES_TOPIC)")
+    _fetch_flags(produce)
     _kafka_flags(produce)
     _metrics_flags(produce)
     produce.add_argument("--topic", dest="raw_topic", help="topic to publish to (NEWSWIRE_RAW_TOPIC)")
@@ -67,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="keep running: rescan the inputs every SECONDS and publish new articles; serves metrics")
 
     enrich = sub.add_parser("enrich", help="offline: read, validate and enrich; print one JSON article per line")
-    enrich.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    enrich.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help="what `newswire produce` accepts")
+    _fetch_flags(enrich)
 
     dlq = sub.add_parser("dlq", help="inspect dead letters; replay chosen ones to articles.raw after a fix")
     dlq_sub = dlq.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
@@ -77,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         _kafka_flags(action)
         action.add_argument("--dlq-topic", help="dead-letter topic (NEWSWIRE_DLQ_TOPIC)")
         action.add_argument("--raw-topic", help="where replays go (NEWSWIRE_RAW_TOPIC)")
-        action.add_argument("--stage", choices=["decode", "validate", "enrich", "produce"], help="only this stage")
+        action.add_argument("--stage", choices=["decode", "validate", "extract", "enrich", "produce"], help="only this stage")
         action.add_argument("--type", dest="error_type", metavar="ERROR_TYPE", help="only this error type")
         action.add_argument("--pick", action="append", metavar="PARTITION:OFFSET",
                             help="only these dead letters (repeatable)")
@@ -145,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _produce(args, settings)
     if args.command == "consume":
         return _consume(settings)
+    if args.command == "extract":
+        return _consume(settings.for_extract())
     return fail(f"unknown command {args.command}", EXIT_USAGE)
 
 
@@ -187,12 +223,13 @@ def _enrich(args: argparse.Namespace, settings: Settings) -> int:
     from newswire.core.sources import SourceError
     from newswire.core.sources.reader import read_inputs
 
+    options = _read_options(args, settings)
     failed = 0
     out = sys.stdout.buffer
     # In memory even when the service uses Redis: an offline run compares its own inputs.
     dedup = None if settings.dedup_backend == "off" else MemoryIndex(
         settings.dedup_threshold, settings.dedup_window_seconds, settings.dedup_max_entries)
-    for item in read_inputs(args.inputs, settings.default_timezone):
+    for item in read_inputs(args.inputs, settings.default_timezone, options):
         if isinstance(item, SourceError):
             failed += 1
             print(f"newswire enrich: {item}", file=sys.stderr)
@@ -208,6 +245,13 @@ def _enrich(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _read_options(args: argparse.Namespace, settings: Settings) -> ReadOptions:
+    from newswire.core.sources.fetch import PoliteFetcher
+    from newswire.core.sources.reader import ReadOptions
+
+    return ReadOptions(settings.default_timezone, args.full_text, PoliteFetcher(settings.fetch_config()))
+
+
 def _produce(args: argparse.Namespace, settings: Settings) -> int:
     from newswire.service.kafka_io import BrokerUnavailable, TopicSetupError, ensure_topics, make_producer
     from newswire.service.producer import Publisher, watch
@@ -219,7 +263,7 @@ def _produce(args: argparse.Namespace, settings: Settings) -> int:
     try:
         # Create the topic with the configured partitions before the broker's
         # auto-creation could make it with one.
-        ensure_topics(settings, [settings.raw_topic])
+        ensure_topics(settings, [settings.pages_topic if args.pages else settings.raw_topic])
         producer = make_producer(settings)
     except BrokerUnavailable as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
@@ -228,7 +272,9 @@ def _produce(args: argparse.Namespace, settings: Settings) -> int:
     if health:
         health.set_ready(True)
     publisher = Publisher(producer, settings.raw_topic, timeout_seconds=max(30.0, settings.shutdown_timeout_seconds),
-                          default_timezone=settings.default_timezone)
+                          default_timezone=settings.default_timezone, read_options=_read_options(args, settings),
+                          pages_topic=settings.pages_topic if args.pages else None,
+                          max_message_bytes=settings.max_message_bytes)
     try:
         if args.watch is not None:
             tally = watch(publisher, args.inputs, args.watch, stop_on_signals())
@@ -238,7 +284,7 @@ def _produce(args: argparse.Namespace, settings: Settings) -> int:
         producer.close(timeout=settings.shutdown_timeout_seconds)
         if server:
             server.stop()
-    print(f"newswire produce: {tally} (topic {settings.raw_topic})", file=sys.stderr)
+    print(f"newswire produce: {tally} (topic {settings.pages_topic if args.pages else settings.raw_topic})", file=sys.stderr)
     return EXIT_FAILED if tally.failed else EXIT_OK
 
 

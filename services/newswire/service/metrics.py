@@ -102,7 +102,7 @@ def mark_build(service: str) -> None:
 # anything else "Other", so the label set stays small whatever an exception is called.
 KNOWN_ERROR_TYPES = frozenset({
     "EmptyMessage", "MessageTooLarge", "UnicodeDecodeError", "JSONDecodeError", "ValidationError",
-    "EnrichmentError", "MessageSizeTooLargeError", "RecordListTooLargeError", "InvalidRecordError",
+    "EnrichmentError", "NoArticle", "PageDecodeError", "MessageSizeTooLargeError", "RecordListTooLargeError", "InvalidRecordError",
     "CorruptRecordError", "InvalidTopicError", "TopicAuthorizationFailedError",
 })
 

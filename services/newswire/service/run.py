@@ -60,7 +60,7 @@ def run_consumer(settings: Settings, signals: Sequence[int] = (signal.SIGTERM, s
     from newswire.service.kafka_io import TopicSetupError
 
     stop = stop_on_signals(signals)
-    health, server = serve_metrics(settings, "consumer")
+    health, server = serve_metrics(settings, "extract" if settings.stage == "extract" else "consumer")
     try:
         ConsumerService(settings, health).run(stop)
     except TopicSetupError as exc:  # a configuration the cluster cannot meet: one line, exit 2

@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newswire.core.enrichers.config import DEFAULT_ANALYSIS_MAX_CHARS, DEFAULT_READING_WPM, DEFAULT_WPM, EnrichmentConfig
 from newswire.core.pipeline import PipelineConfig
+from newswire.core.sources.fetch import FetchConfig, user_agent
 from newswire.core.times import zone
 
 
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     enriched_topic: str = "articles.enriched"
     dlq_topic: str = "articles.dlq"
     dlq_replayed_topic: str = "articles.dlq.replayed"
+    # Pages (`newswire produce --pages`) and the extract stage (`newswire extract`).
+    pages_topic: str = "pages.raw"
+    pages_dlq_topic: str = "pages.dlq"
     partitions: int = Field(default=6, ge=1)
     replication_factor: int = Field(default=1, ge=1)
     # For topics newswire creates with replication_factor > 1: how many replicas must
@@ -44,6 +48,11 @@ class Settings(BaseSettings):
 
     # Consumer
     group_id: str = "newswire-enricher"
+    extract_group_id: str = "newswire-extract"
+    # Which stage this consumer runs: set by the command (`consume` or `extract`), not by hand.
+    stage: Literal["enrich", "extract"] = "enrich"
+    # Largest page the extract stage inflates and extracts (bytes, uncompressed).
+    max_page_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_poll_records: int = Field(default=500, ge=1)
     # How fast the group notices a dead member (and hands its partitions on).
     session_timeout_ms: int = Field(default=45_000, ge=1000)
@@ -56,6 +65,15 @@ class Settings(BaseSettings):
     # Exactly-once: outputs and consumed offsets commit in one Kafka transaction per batch.
     exactly_once: bool = False
     transactional_id_prefix: str = "newswire"
+
+    # Fetching article pages (article URLs, --full-text): who we are, how often we ask.
+    fetch_user_agent: str | None = None  # the whole User-Agent; default newswire/<version> (+contact)
+    fetch_contact: str | None = None  # a URL or e-mail address site operators can reach you at
+    fetch_min_interval_seconds: float = Field(default=1.0, ge=0)  # per host, between requests
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0)
+    fetch_deadline_seconds: float = Field(default=60.0, gt=0)  # a whole page, redirects included
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    fetch_honour_robots: bool = True
 
     # Metrics and health endpoints
     metrics_host: str = "127.0.0.1"
@@ -123,6 +141,19 @@ class Settings(BaseSettings):
         """The one-message pipeline's configuration (decode, validate, enrich)."""
         return PipelineConfig(max_message_bytes=self.max_message_bytes, default_timezone=self.default_timezone,
                               raw_topic=self.raw_topic, enrichment=self.enrichment())
+
+    def fetch_config(self) -> FetchConfig:
+        return FetchConfig(user_agent=user_agent(self.fetch_contact, self.fetch_user_agent),
+                           min_interval_seconds=self.fetch_min_interval_seconds,
+                           timeout_seconds=self.fetch_timeout_seconds, deadline_seconds=self.fetch_deadline_seconds,
+                           max_bytes=self.fetch_max_bytes, honour_robots=self.fetch_honour_robots)
+
+    def for_extract(self) -> Settings:
+        """The same service loop as the extract stage: pages.raw in, articles.raw out,
+        pages.dlq for dead letters, its own group."""
+        return self.model_copy(update={"stage": "extract", "group_id": self.extract_group_id,
+                                       "raw_topic": self.pages_topic, "enriched_topic": self.raw_topic,
+                                       "dlq_topic": self.pages_dlq_topic})
 
     def kafka_common(self) -> dict[str, Any]:
         """Connection settings shared by producers, consumers and the admin client."""

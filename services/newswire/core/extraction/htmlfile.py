@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,13 @@ def read_page_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     Raises OSError, ValueError (over max_bytes)."""
     data = path.read_bytes()
     if data[:2] == _GZIP_MAGIC:
-        data = gzip.decompress(data)
+        # Inflate no more than the limit allows: a small gzip bomb is never expanded in full.
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = inflater.decompress(data, 0 if max_bytes is None else max_bytes + 1)
+        if max_bytes is not None and len(data) > max_bytes:
+            raise ValueError(f"page is over the {max_bytes}-byte limit once decompressed")
+        if not inflater.eof:
+            raise ValueError("gzip page is truncated")
     if max_bytes is not None and len(data) > max_bytes:
         raise ValueError(f"page is {len(data)} bytes, over the {max_bytes}-byte limit")
     return data

@@ -53,17 +53,29 @@ class FeedError(ValueError):
     """A feed that could not be fetched or parsed at all."""
 
 
+class HTTPStatusError(FeedError):
+    """The server answered with an error status (robots.txt rules depend on which)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     index: int
     fields: dict[str, Any] | None
     error: str | None = None
+    link: str | None = None  # the entry's http(s) link: its page, for --full-text
+    summary_only: bool = False  # no full content in the feed: the text is a summary (or none)
 
 
 @dataclass(frozen=True)
 class FetchedFeed:
     data: bytes
     content_type: str | None  # carries the charset the server declared
+    url: str = ""  # after redirects
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -183,7 +195,8 @@ def _opener(deadline_at: float) -> urllib.request.OpenerDirector:
 
 
 def fetch_feed(
-    url: str, *, timeout: float | None = None, max_bytes: int | None = None, deadline: float | None = None
+    url: str, *, timeout: float | None = None, max_bytes: int | None = None, deadline: float | None = None,
+    user_agent: str | None = None,
 ) -> FetchedFeed:
     """GET a feed within bounds: `timeout` seconds for connecting and for each read,
     `deadline` seconds for everything, at most `max_bytes` (decompressed). Defaults are
@@ -201,19 +214,20 @@ def fetch_feed(
             left = deadline_at - time.monotonic()
             if left <= 0:
                 raise _DeadlineExceeded()
-            request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
+            request = urllib.request.Request(url, headers={"User-Agent": user_agent or USER_AGENT, "Accept-Encoding": "gzip"})
             try:
                 response = opener.open(request, timeout=min(timeout, left))
             except urllib.error.HTTPError as exc:
                 location = exc.headers.get("Location") if exc.code in _REDIRECT_CODES else None
                 exc.close()
                 if not location:
-                    raise FeedError(_one_line(f"HTTP {exc.code} {exc.reason}")) from None
+                    raise HTTPStatusError(exc.code, _one_line(f"HTTP {exc.code} {exc.reason}")) from None
                 url = urllib.parse.urljoin(url, location)
                 continue
             with response:
                 data = _read_body(response, max_bytes, deadline_at)
-                return FetchedFeed(data, response.headers.get("Content-Type"))
+                return FetchedFeed(data, response.headers.get("Content-Type"), url,
+                                   tuple((k.lower(), v) for k, v in response.headers.items()))
         raise FeedError(f"too many redirects (more than {MAX_REDIRECTS})")
     except FeedError:
         raise
@@ -373,6 +387,14 @@ def entry_fields(entry: Any, feed: Any) -> dict[str, Any]:
     return fields
 
 
+def _link_and_kind(entry: Any) -> tuple[str | None, bool]:
+    link = entry.get("link")
+    if not (isinstance(link, str) and link.lower().startswith(("http://", "https://"))):
+        link = None
+    has_content = any(_text(c.get("value"), c.get("type")) for c in entry.get("content", []))
+    return link, not has_content
+
+
 def parse_feed(data: bytes | str, *, content_type: str | None = None) -> tuple[str, Iterator[FeedEntry]]:
     """Parse feed bytes; return the feed title and its entries' fields. `content_type`
     is the HTTP Content-Type, whose charset outranks the XML declaration's (RFC 3023).
@@ -407,9 +429,13 @@ def parse_feed(data: bytes | str, *, content_type: str | None = None) -> tuple[s
     def entries() -> Iterator[FeedEntry]:
         for index, entry in enumerate(parsed.entries, start=1):
             try:
-                yield FeedEntry(index, entry_fields(entry, feed))
+                link, summary_only = _link_and_kind(entry)
+            except Exception:  # noqa: BLE001 - a hostile shape: no link, as if none were given
+                link, summary_only = None, False
+            try:
+                yield FeedEntry(index, entry_fields(entry, feed), link=link, summary_only=summary_only)
             except ValueError as exc:
-                yield FeedEntry(index, None, str(exc))
+                yield FeedEntry(index, None, str(exc), link=link, summary_only=summary_only)
             except Exception as exc:  # odd shapes from hostile feeds: one entry fails, not the run
                 yield FeedEntry(index, None, _one_line(f"unreadable entry: {type(exc).__name__}: {exc}"))
 

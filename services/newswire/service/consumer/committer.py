@@ -58,12 +58,12 @@ class Committer:
             self.next_offset[tp] = meta.offset
             m.COMMITTED_OFFSET.labels(tp.topic, str(tp.partition)).set(meta.offset)
 
-    @staticmethod
-    def _delivered(item: Pending) -> None:
+    def _delivered(self, item: Pending) -> None:
         m.produced(item.topic).inc()
         m.LAST_PROCESSED.set_to_current_time()
         if item.failure is None:
-            m.enriched(item.language or "und").inc()
+            if self.writer.stage.counts_enriched:
+                m.enriched(item.language or "und").inc()
             if item.record.timestamp and item.record.timestamp > 0:
                 m.END_TO_END.observe(max(time.time() - item.record.timestamp / 1000, 0.0))
         else:

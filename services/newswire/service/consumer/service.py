@@ -1,7 +1,8 @@
-"""`newswire consume`: the consumer-group service, as one loop.
+"""`newswire consume` and `newswire extract`: the consumer-group service, as one loop.
 
-Poll a batch; the BatchWriter processes every message and sends its output to
-`articles.enriched` or `articles.dlq`; the committer (at-least-once or exactly-once)
+Poll a batch; the BatchWriter processes every message with its stage (enrich, or extract
+for `newswire extract`: Settings.for_extract) and sends its output to `articles.enriched`
+(`articles.raw`) or the DLQ; the committer (at-least-once or exactly-once)
 waits for the acknowledgements and commits what they allow. A write that fails is never
 committed past: its partition is rewound (or its transaction aborted) and retried after
 a backoff. Every few seconds the loop measures lag, which also tells whether Kafka answers.
@@ -22,7 +23,7 @@ from newswire.core.enrich import warm_up
 from newswire.service import metrics as m
 from newswire.service.consumer.committer import RETRY_BACKOFF_MAX_SECONDS, AtLeastOnce, Committer, ExactlyOnce
 from newswire.service.consumer.protocols import Consumer
-from newswire.service.consumer.writer import BatchWriter
+from newswire.service.consumer.writer import BatchWriter, EnrichStage, ExtractStage, Stage
 from newswire.service.dedup_redis import make_dedup_index
 from newswire.service.endpoints import Health
 from newswire.service.kafka_io import BrokerUnavailable, ensure_topics, make_consumer, make_producer, topic_max_bytes
@@ -67,7 +68,8 @@ class ConsumerService:
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set; then finish the batch in hand, commit, close."""
         s = self.settings
-        warm_up()
+        if s.stage == "enrich":
+            warm_up()
         clients = self._connect(stop)
         if clients is None:
             return
@@ -110,9 +112,7 @@ class ConsumerService:
             writer = None
             try:
                 ensure_topics(s, [s.raw_topic, s.enriched_topic, s.dlq_topic])
-                writer = BatchWriter(self._make_producer, pipeline=s.pipeline(), enriched_topic=s.enriched_topic,
-                                     dlq_topic=s.dlq_topic, group_id=s.group_id,
-                                     enriched_max_bytes=topic_max_bytes(s, s.enriched_topic), dedup=make_dedup_index(s))
+                writer = BatchWriter(self._make_producer, stage=self._stage(), dlq_topic=s.dlq_topic, group_id=s.group_id)
                 # Exactly-once readers must not see aborted transactions upstream either.
                 isolation = {"isolation_level": "read_committed"} if s.exactly_once else {}
                 return writer, make_consumer(s, **isolation)
@@ -124,6 +124,13 @@ class ConsumerService:
                 stop.wait(backoff)
                 backoff = min(backoff * 2, RETRY_BACKOFF_MAX_SECONDS)
         return None
+
+    def _stage(self) -> Stage:
+        s = self.settings
+        out_max = topic_max_bytes(s, s.enriched_topic)
+        if s.stage == "extract":
+            return ExtractStage(s.enriched_topic, s.max_message_bytes, out_max, s.max_page_bytes, s.default_timezone)
+        return EnrichStage(s.pipeline(), s.enriched_topic, out_max, make_dedup_index(s))
 
     def _make_producer(self) -> KafkaProducer:
         if not self.settings.exactly_once:

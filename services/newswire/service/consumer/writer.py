@@ -1,21 +1,23 @@
-"""From a polled batch to writes in flight: each message processed (the core's
-`process_many`, in chunks) and sent to the enriched topic or the DLQ. Nothing is awaited
-here; the committer waits for the acknowledgements and decides what to commit."""
+"""From a polled batch to writes in flight: each message processed by the writer's
+stage (enrichment: the core's `process_many`; extraction: `pages.extract_messages`), in
+chunks, and sent to the stage's output topic or the DLQ. Nothing is awaited here; the
+committer waits for the acknowledgements and decides what to commit."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
 from newswire.core.enrichers.dedup import DuplicateIndex
-from newswire.core.models import DEAD_LETTER_SCHEMA, ENRICHED_SCHEMA, to_json
-from newswire.core.pipeline import Failure, Origin, PipelineConfig, Result, dead_letter, internal_failure, process_many
+from newswire.core.models import DEAD_LETTER_SCHEMA, ENRICHED_SCHEMA, RAW_SCHEMA, RawArticle, to_json
+from newswire.core.pages import MAX_PAGE_BYTES, extract_messages
+from newswire.core.pipeline import Failure, Origin, PipelineConfig, dead_letter, internal_failure, process_many
 from newswire.service import metrics as m
 from newswire.service.consumer.protocols import Batch, Producer, Record, SendFuture
 from newswire.service.kafka_io import ERROR_STAGE_HEADER, ERROR_TYPE_HEADER, headers
@@ -65,6 +67,61 @@ class Pending:
     language: str | None
 
 
+@dataclass
+class Outcome:
+    """What a stage made of one message: an article to send (keyed by its id), or why not."""
+
+    article: RawArticle | None = None
+    failure: Failure | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    language: str | None = None  # the metrics label of an enriched article
+
+
+class Stage(Protocol):
+    """What differs between consumer stages; the sending, retrying and committing do not."""
+
+    output_topic: str
+    output_schema: str
+    output_max_bytes: int | None
+    counts_enriched: bool  # newswire_articles_enriched_total counts its outputs
+
+    def process(self, values: Sequence[bytes | None], origins: Sequence[Origin]) -> list[Outcome]: ...
+
+
+@dataclass
+class EnrichStage:
+    """articles.raw -> articles.enriched (`newswire consume`)."""
+
+    pipeline: PipelineConfig
+    output_topic: str
+    output_max_bytes: int | None = None
+    dedup: DuplicateIndex | None = None
+    output_schema: str = ENRICHED_SCHEMA
+    counts_enriched: bool = True
+
+    def process(self, values: Sequence[bytes | None], origins: Sequence[Origin]) -> list[Outcome]:
+        return [Outcome(r.article, r.failure, r.timings, r.article.enrichment.language if r.article else None)
+                for r in process_many(values, self.pipeline, dedup=self.dedup, origins=origins)]
+
+
+@dataclass
+class ExtractStage:
+    """pages.raw -> articles.raw (`newswire extract`)."""
+
+    output_topic: str
+    max_message_bytes: int
+    output_max_bytes: int | None = None
+    max_page_bytes: int = MAX_PAGE_BYTES
+    default_timezone: str = "UTC"
+    output_schema: str = RAW_SCHEMA
+    counts_enriched: bool = False
+
+    def process(self, values: Sequence[bytes | None], origins: Sequence[Origin]) -> list[Outcome]:
+        return [Outcome(r.article, r.failure, r.timings) for r in extract_messages(
+            values, origins, max_message_bytes=self.max_message_bytes, max_page_bytes=self.max_page_bytes,
+            default_timezone=self.default_timezone)]
+
+
 def origin_of(tp: TopicPartition, record: Record) -> Origin:
     """Where a record came from, for the fields the consumer derives (intake.complete)."""
     name = None
@@ -89,16 +146,16 @@ class BatchWriter:
     retry of a batch must remember: writes the broker refused for good, and how often a
     message's write raised."""
 
-    def __init__(self, make_producer: Callable[[], Producer], *, pipeline: PipelineConfig, enriched_topic: str,
-                 dlq_topic: str, group_id: str, enriched_max_bytes: int | None, dedup: DuplicateIndex | None) -> None:
+    def __init__(self, make_producer: Callable[[], Producer], *, dlq_topic: str, group_id: str, stage: Stage | None = None,
+                 pipeline: PipelineConfig | None = None, enriched_topic: str = "", enriched_max_bytes: int | None = None,
+                 dedup: DuplicateIndex | None = None) -> None:
+        # Without a stage: the enrichment stage from its parts (the original signature).
+        self.stage: Stage = stage or EnrichStage(pipeline or PipelineConfig(), enriched_topic, enriched_max_bytes, dedup)
         self._make_producer = make_producer
         self.producer = make_producer()
-        self.pipeline = pipeline
-        self.enriched_topic = enriched_topic
+        self.output_topic = self.stage.output_topic
         self.dlq_topic = dlq_topic
         self.group_id = group_id
-        self.enriched_max_bytes = enriched_max_bytes
-        self.dedup = dedup
         # Records whose enriched write the broker refused for good; on the retry of their
         # batch they go to the DLQ instead (stage `produce`).
         self.refused: dict[tuple[TopicPartition, int], Failure] = {}
@@ -125,13 +182,12 @@ class BatchWriter:
         refused = {i: failure for i, (tp, record) in enumerate(chunk)
                    if (failure := self.refused.pop((tp, record.offset), None)) is not None}
         todo = [i for i in range(len(chunk)) if i not in refused]
-        outcomes = process_many([chunk[i][1].value for i in todo], self.pipeline, dedup=self.dedup,
-                                origins=[origin_of(*chunk[i]) for i in todo])
+        outcomes = self.stage.process([chunk[i][1].value for i in todo], [origin_of(*chunk[i]) for i in todo])
         results = dict(zip(todo, outcomes))
         return [self.send_dead_letter(tp, record, refused[i]) if i in refused else self._send_output(tp, record, results[i])
                 for i, (tp, record) in enumerate(chunk)]
 
-    def _send_output(self, tp: TopicPartition, record: Record, result: Result) -> Pending:
+    def _send_output(self, tp: TopicPartition, record: Record, result: Outcome) -> Pending:
         """_send_processed(), with what it raises turned into a failed write: a Kafka error
         is retried like any failed write; a bug of ours (say, serialising the article)
         is retried MAX_WRITE_ATTEMPTS times, then dead-lettered with its traceback."""
@@ -139,7 +195,7 @@ class BatchWriter:
         try:
             pending = self._send_processed(tp, record, result)
         except KafkaError as exc:
-            return Pending(tp, record, FailedSend(exc), self.enriched_topic, None, None)
+            return Pending(tp, record, FailedSend(exc), self.output_topic, None, None)
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the consumer, nor loop
             attempts = self._attempts.pop(key, 0) + 1
             log.error("writing a message failed", exc_info=exc, extra={
@@ -148,12 +204,12 @@ class BatchWriter:
             if attempts >= MAX_WRITE_ATTEMPTS:
                 return self.send_dead_letter(tp, record, internal_failure("produce", exc))
             self._attempts[key] = attempts
-            return Pending(tp, record, FailedSend(exc), self.enriched_topic, None, None)
+            return Pending(tp, record, FailedSend(exc), self.output_topic, None, None)
         if self._attempts:
             self._attempts.pop(key, None)
         return pending
 
-    def _send_processed(self, tp: TopicPartition, record: Record, result: Result) -> Pending:
+    def _send_processed(self, tp: TopicPartition, record: Record, result: Outcome) -> Pending:
         for stage, seconds in result.timings.items():
             m.stage_timer(stage).observe(seconds)
         if result.article is None:
@@ -161,15 +217,15 @@ class BatchWriter:
             return self.send_dead_letter(tp, record, result.failure)
         article = result.article
         value = to_json(article)
-        if self.enriched_max_bytes is not None and len(value) > self.enriched_max_bytes:
+        limit = self.stage.output_max_bytes
+        if limit is not None and len(value) > limit:
             # Refused before sending: a refused send poisons kafka-python's idempotent
             # and transactional producers for every later send.
             failure = Failure("produce", "MessageSizeTooLargeError",
-                              f"enriched article is {len(value)} bytes; {self.enriched_topic} "
-                              f"accepts {self.enriched_max_bytes}")
+                              f"output article is {len(value)} bytes; {self.output_topic} accepts {limit}")
             return self.send_dead_letter(tp, record, failure)
-        future = self._timed_send(self.enriched_topic, article.id.encode(), value, headers(ENRICHED_SCHEMA))
-        return Pending(tp, record, future, self.enriched_topic, None, article.enrichment.language)
+        future = self._timed_send(self.output_topic, article.id.encode(), value, headers(self.stage.output_schema))
+        return Pending(tp, record, future, self.output_topic, None, result.language)
 
     def send_dead_letter(self, tp: TopicPartition, record: Record, failure: Failure) -> Pending:
         letter = dead_letter(
@@ -206,7 +262,7 @@ class BatchWriter:
                 error = item.future.exception
                 if item.failure is None and not getattr(error, "retriable", True):
                     self.refused[(item.tp, item.record.offset)] = Failure(
-                        "produce", type(error).__name__, f"{item.topic} refused the enriched article: {error}"[:1000])
+                        "produce", type(error).__name__, f"{item.topic} refused the output article: {error}"[:1000])
                     return True
                 return False
         return False
