@@ -21,6 +21,11 @@ from pydantic import (
 from newswire.core.times import parse_time
 
 SCHEMA_VERSION = 1
+
+# Where a message failed: the dead letter's `error.stage`, the pipeline's Failure, the
+# per-stage metrics. The one list of them.
+Stage = Literal["decode", "validate", "enrich", "produce"]
+STAGES: tuple[Stage, ...] = ("decode", "validate", "enrich", "produce")
 RAW_SCHEMA = "newswire.raw-article.v1"
 ENRICHED_SCHEMA = "newswire.enriched-article.v1"
 DEAD_LETTER_SCHEMA = "newswire.dead-letter.v1"
@@ -223,7 +228,7 @@ class ErrorInfo(BaseModel):
 
     model_config = _STRICT
 
-    stage: Literal["decode", "validate", "enrich", "produce"]
+    stage: Stage
     type: str = Field(description="Error class, e.g. JSONDecodeError, ValidationError.")
     message: str
     details: list[dict[str, Any]] | dict[str, Any] | None = None

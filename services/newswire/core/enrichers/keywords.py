@@ -19,10 +19,10 @@ from operator import itemgetter
 import stopwordsiso
 
 from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, fold_token
+from newswire.core.textrules import ARABIC_LETTER_PREFIXES, ELISION_BEFORE_WORD_RE
 
 STOPWORD_LANGUAGES = ("ar", "en", "fr", "es", "de", "ru", "tr", "fa", "ur", "it", "pt", "he", "nl", "id")
 _ARTICLE_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
-_LETTER_PREFIXES = frozenset("وفبلك")
 # News-specific fillers that stopword lists do not carry.
 _EXTRA_STOPWORDS = {
     "ar": ["قال", "وقال", "قالت", "اضاف", "واضاف", "اكد", "واكد", "اشار", "واشار", "ذكر", "اوضح", "بيان",
@@ -84,7 +84,7 @@ def _arabic_key(token: str) -> str:
 
 def _bare_form(key: str) -> str | None:
     """The key without its one-letter prefix (و ف ب ل ك), when it may have one."""
-    return _strip_article(key[1:]) if key[:1] in _LETTER_PREFIXES and len(key) >= 4 else None
+    return _strip_article(key[1:]) if key[:1] in ARABIC_LETTER_PREFIXES and len(key) >= 4 else None
 
 
 _ARABIC_KEYS: dict[str, str] = {}  # folded token -> key, article prefix folded
@@ -114,11 +114,8 @@ def arabic_keys(folded: list[str]) -> list[str]:
     return list(map(merges.get, folded, keys)) if merges else keys
 
 
-_ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|all|dell|nell|sull|dall)['’](?=\w{2})", re.I)
-
-
 def _elided(token: str) -> str:
-    return _ELISION_RE.sub("", token) if "'" in token or "’" in token else token
+    return ELISION_BEFORE_WORD_RE.sub("", token) if "'" in token or "’" in token else token
 
 
 def latin_keys(folded: list[str]) -> list[str]:

@@ -17,7 +17,8 @@ from newswire.core.enrichers.dates.patterns import (
 )
 from newswire.core.enrichers.dates.resolve import month_day, plausible_year, resolve, valid
 from newswire.core.enrichers.dates.spans import Qualifier, Span
-from newswire.core.enrichers.dates.worktext import AR_PREFIXES, NUM_RE, prev_words
+from newswire.core.enrichers.dates.worktext import NUM_RE, prev_words
+from newswire.core.textrules import ARABIC_LETTER_PREFIXES
 
 
 def _day_left_ok(work: str, s: int) -> bool:
@@ -27,7 +28,7 @@ def _day_left_ok(work: str, s: int) -> bool:
         return True
     c = work[s - 1]
     if c.isalpha():
-        return c in AR_PREFIXES and (s < 2 or not work[s - 2].isalpha() or work[s - 2] in AR_PREFIXES)
+        return c in ARABIC_LETTER_PREFIXES and (s < 2 or not work[s - 2].isalpha() or work[s - 2] in ARABIC_LETTER_PREFIXES)
     if c in ".:,/٫٬" and s >= 2 and work[s - 2].isdigit():
         return False
     return True

@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable
 
 from newswire.core.enrichers.dates.lexicon.months import AR_MONTHS, ENGLISH_ABBR, LATIN_MONTHS, NEEDS_CAPITAL, TURKISH
-from newswire.core.enrichers.dates.worktext import AR_PREFIXES, S
+from newswire.core.enrichers.dates.worktext import S
+from newswire.core.textnorm import fold_arabic
+from newswire.core.textrules import ARABIC_LETTER_PREFIX_CLASS, ARABIC_LETTER_PREFIXES
 
 _TR_ASCII = str.maketrans("şğüıçö", "sguico")
 LATIN_LOOKUP: dict[str, int] = {}
@@ -18,7 +20,8 @@ for _month, _names in LATIN_MONTHS.items():
             LATIN_LOOKUP[_name.translate(_TR_ASCII)] = _month
 
 
-_AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك"})
+# The letter variants a month name is written with, as regex classes (what fold_arabic
+# unifies for lookup; the rarer forms it also folds are not accepted in a date).
 _AR_CLASSES = {
     "ا": "[اأإآ]", "أ": "[اأإآ]", "إ": "[اأإآ]", "آ": "[اأإآ]",
     "ي": "[يیى]", "ی": "[يیى]", "ى": "[يیى]",
@@ -29,7 +32,7 @@ _AR_CLASSES = {
 def ar_key(s: str) -> str:
     """Lookup form of an Arabic-script word or phrase: folded letters, no spaces, and
     "تشرين الأول" / "تشرين أول" (with or without the article) alike."""
-    key = "".join(s.translate(_AR_FOLD).split())
+    key = "".join(fold_arabic(s).split())
     return key.replace("تشرينال", "تشرين").replace("كانونال", "كانون")
 
 
@@ -74,7 +77,7 @@ _LATIN_ALT = _grouped_alternation(list(LATIN_LOOKUP))
 AR_ALT = _alternation(_AR_SHORT + _AR_LONG, _ar_pattern)
 MONTH_ALT = (
     f"{_LATIN_ALT}|{_alternation(_AR_SHORT, _ar_pattern)}"
-    f"|[{AR_PREFIXES}]?(?:{_alternation(_AR_LONG, _ar_pattern)})"
+    f"|{ARABIC_LETTER_PREFIX_CLASS}?(?:{_alternation(_AR_LONG, _ar_pattern)})"
 )
 ABBREVIATIONS = frozenset(ENGLISH_ABBR)
 
@@ -87,6 +90,6 @@ def month_number(name: str) -> int | None:
         return found
     key = ar_key(name)
     found = AR_LOOKUP.get(key)
-    if found is None and key[:1] in AR_PREFIXES:
+    if found is None and key[:1] in ARABIC_LETTER_PREFIXES:
         found = AR_LOOKUP.get(key[1:])
     return found

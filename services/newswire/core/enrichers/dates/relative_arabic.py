@@ -21,7 +21,8 @@ from newswire.core.enrichers.dates.lexicon.arabic import (
 from newswire.core.enrichers.dates.months import ar_key
 from newswire.core.enrichers.dates.resolve import weekday_date
 from newswire.core.enrichers.dates.spans import Attached, Span
-from newswire.core.enrichers.dates.worktext import AR_PREFIXES, BOUNDARY, OffsetMap, S, next_char, prev_char, prev_words
+from newswire.core.enrichers.dates.worktext import BOUNDARY, OffsetMap, S, next_char, prev_char, prev_words
+from newswire.core.textrules import ARABIC_LETTER_PREFIXES
 
 # Arabic: the "ال" words (weekdays, الأمس، البارحة، اليوم، الغد) in one scan, أمس and غدا / غد
 # in two more ("مس" and "غد" are rare enough to find fast).
@@ -42,7 +43,7 @@ def _ar_word_start(work: str, s: int) -> int | None:
     None when s is inside a word."""
     if s == 0 or not work[s - 1].isalpha():
         return s
-    if work[s - 1] in AR_PREFIXES and (s == 1 or not work[s - 2].isalpha()):
+    if work[s - 1] in ARABIC_LETTER_PREFIXES and (s == 1 or not work[s - 2].isalpha()):
         return s - 1
     return None
 
@@ -56,7 +57,7 @@ def _ar_prev_word(work: str, s: int, words: frozenset[str]) -> int | None:
     k, word = before[0]
     if word in words:
         return k
-    if word[0] in AR_PREFIXES and word[1:] in words:
+    if word[0] in ARABIC_LETTER_PREFIXES and word[1:] in words:
         return k + 1
     return None
 

@@ -31,7 +31,6 @@ D = "[0-9\u0660-\u0669\u06f0-\u06f9]"  # ASCII, Arabic-Indic and Persian digits
 S = r"[^\S\n]"  # whitespace inside a mention (a mention never spans a line break)
 NUM_RE = re.compile(run_of(D))
 
-AR_PREFIXES = "وبلفك"
 # Characters that end a clause (for the conservative weekday / "today" rules).
 BOUNDARY = frozenset("\n\r،,؛;:.!?؟()[]{}«»\"“”'‘’-–—…/|")
 
