@@ -20,7 +20,7 @@ from pydantic import (
 
 from newswire.core.times import parse_time
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 # Where a message failed: the dead letter's `error.stage`, the pipeline's Failure, the
 # per-stage metrics. The one list of them.

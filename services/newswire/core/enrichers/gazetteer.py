@@ -145,7 +145,7 @@ class Gazetteer:
                 self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
                 stems = tuple(cyrillic_stem(t) for t in key)
                 if all(stems):
-                    _add(self._stems, stems, entry)  # type: ignore[arg-type]
+                    _add(self._stems, stems, entry)
                 if len(key) == 1 and _is_cjk(key[0]) and len(key[0]) <= _CJK_MAX:
                     _add(self._cjk, key[0], entry)
         self._build_starts()
@@ -280,7 +280,7 @@ class Gazetteer:
         """The longest alias beginning with `first` at token i whose case-sensitive form,
         if any, matches the surface words."""
         index, prefixes = self._index, self._alias_prefixes
-        key = (first,)
+        key: tuple[str, ...] = (first,)
         keys = [key] if key in index else []
         for token in folded[i + 1:i + self._longest[first]]:
             if key not in prefixes:
@@ -331,7 +331,7 @@ class Gazetteer:
         return found
 
 
-def _add(index: dict, key: object, entry: _Entry) -> None:
+def _add(index: dict[Any, list[_Entry]], key: object, entry: _Entry) -> None:
     entries = index.setdefault(key, [])
     if all(e[1].id != entry[1].id or e[2] != entry[2] for e in entries):
         entries.append(entry)
