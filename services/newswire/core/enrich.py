@@ -22,7 +22,7 @@ from newswire.core.enrichers.counts import (
     count_words,
     reading_time_seconds,
 )
-from newswire.core.enrichers.dates import extract_dates
+from newswire.core.enrichers.dates import DateMention, extract_dates
 from newswire.core.enrichers.dedup import DuplicateIndex, signature
 from newswire.core.enrichers.gazetteer import PLACE_KINDS, EntityCount, Mention, default_gazetteer, group
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
@@ -285,15 +285,15 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def _refs(counts) -> list[EntityRef]:
+def _refs(counts: list[EntityCount]) -> list[EntityRef]:
     return [EntityRef.model_construct(id=c.entity.id, name=c.entity.name, kind=c.entity.kind,
                                       country=c.entity.country, count=c.count, adjective_count=c.adjective_count)
             for c in counts]
 
 
-def _dates(mentions) -> list[DateRef]:
+def _dates(mentions: list[DateMention]) -> list[DateRef]:
     seen: set[str] = set()
-    out = []
+    out: list[DateRef] = []
     for m in mentions:
         if m.value not in seen:
             seen.add(m.value)

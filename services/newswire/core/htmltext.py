@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from newswire.core.textrules import FRAGMENT_DROPPED_TAGS
+
 _BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "header", "footer", "blockquote", "pre", "ul", "ol",
     "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "figure", "figcaption", "hr",
     "dl", "dt", "dd", "aside", "main", "nav",
 })
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "head", "title"})
+_SKIP_TAGS = FRAGMENT_DROPPED_TAGS
 _VOID_TAGS = frozenset({"br", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr", "param"})
 
 

@@ -20,7 +20,12 @@ from pydantic import (
 
 from newswire.core.times import parse_time
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
+
+# Where a message failed: the dead letter's `error.stage`, the pipeline's Failure, the
+# per-stage metrics. The one list of them.
+Stage = Literal["decode", "validate", "extract", "enrich", "produce"]
+STAGES: tuple[Stage, ...] = ("decode", "validate", "extract", "enrich", "produce")
 RAW_SCHEMA = "newswire.raw-article.v1"
 ENRICHED_SCHEMA = "newswire.enriched-article.v1"
 DEAD_LETTER_SCHEMA = "newswire.dead-letter.v1"
@@ -226,8 +231,7 @@ class ErrorInfo(BaseModel):
 
     model_config = _STRICT
 
-    stage: Literal["decode", "validate", "extract", "enrich", "produce"] = Field(description=(
-        "`extract`: a page (pages.raw) held no article: no title or no text."))
+    stage: Stage = Field(description="`extract`: a page (pages.raw) held no article: no title or no text.")
     type: str = Field(description="Error class, e.g. JSONDecodeError, ValidationError.")
     message: str
     details: list[dict[str, Any]] | dict[str, Any] | None = None

@@ -22,12 +22,10 @@ from newswire.core.enrich import EnrichmentError, enrich_many
 from newswire.core.enrichers.config import EnrichmentConfig
 from newswire.core.enrichers.dedup import DuplicateIndex
 from newswire.core.intake import complete_json
-from newswire.core.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, Source, utc_now
+from newswire.core.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle, Source, Stage, utc_now
+from newswire.core.validation import field_errors, summarize
 
 log = logging.getLogger(__name__)
-
-Stage = Literal["decode", "validate", "extract", "enrich", "produce"]
-STAGES: tuple[Stage, ...] = ("decode", "validate", "extract", "enrich", "produce")
 
 
 @dataclass(frozen=True)
@@ -52,12 +50,12 @@ class Result:
 
 
 def _validation_failure(exc: ValidationError) -> Failure:
-    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    errors = field_errors(exc)
     # Pydantic reports malformed JSON as a validation error; it is a decode failure.
     if errors and errors[0]["type"] in ("json_invalid", "json_type"):
         return Failure("decode", "JSONDecodeError", errors[0]["msg"])
-    details = [{"loc": ".".join(str(p) for p in e["loc"]), "type": e["type"], "msg": e["msg"]} for e in errors[:50]]
-    summary = "; ".join(f"{d['loc'] or '(message)'}: {d['msg']}" for d in details[:5])
+    details: list[dict[str, Any]] = list(errors[:50])  # the dead letter stays bounded
+    summary = summarize(errors[:5])
     return Failure("validate", "ValidationError", f"{exc.error_count()} validation error(s): {summary}", details)
 
 

@@ -23,6 +23,7 @@ import time
 import zlib
 from array import array
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -69,7 +70,8 @@ def signature(folded: list[str]) -> tuple[int, ...] | None:
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    return sum(map(operator.eq, a, b)) / NUM_BINS
+    same: int = sum(map(operator.eq, a, b))
+    return same / NUM_BINS
 
 
 def band_hashes(sig: tuple[int, ...]) -> list[int]:
@@ -149,7 +151,7 @@ class MemoryIndex:
     band almost always holds one original. The default bound of 10,000 is about 35 MB."""
 
     def __init__(self, threshold: float = 0.5, window_seconds: float = 7 * 86400, max_entries: int = 10_000,
-                 clock=time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.threshold = threshold
         self.window = window_seconds
         self.max_entries = max_entries

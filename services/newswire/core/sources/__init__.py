@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from newswire.core.intake import complete_fields
 from newswire.core.models import RawArticle, Source, utc_now
+from newswire.core.validation import describe_validation_error
+
+__all__ = ["SourceError", "build_article", "describe_validation_error"]
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,6 @@ class SourceError:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.reason}"
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line naming each failing field, without echoing whole input values."""
-    parts = []
-    for err in exc.errors(include_url=False, include_input=False):
-        loc = ".".join(str(p) for p in err["loc"]) or "(message)"
-        parts.append(f"{loc}: {err['msg']}")
-    return "; ".join(parts)
 
 
 def build_article(

@@ -147,7 +147,7 @@ class _DeadlineConnection(http.client.HTTPConnection):
 
     def connect(self) -> None:
         super().connect()
-        self.sock = _DeadlineSocket(self.sock, self.deadline_at, self.timeout)  # type: ignore[assignment]
+        self.sock = _DeadlineSocket(self.sock, self.deadline_at, self.timeout)  # type: ignore[arg-type]  # urllib always passes a timeout
 
 
 class _DeadlineHTTPSConnection(http.client.HTTPSConnection):
@@ -157,7 +157,7 @@ class _DeadlineHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         super().connect()  # TCP, proxy tunnel and TLS handshake (bounded by the timeout)
-        self.sock = _DeadlineSocket(self.sock, self.deadline_at, self.timeout)  # type: ignore[assignment]
+        self.sock = _DeadlineSocket(self.sock, self.deadline_at, self.timeout)  # type: ignore[arg-type]  # urllib always passes a timeout
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
