@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from newswire import __version__
+from newswire.core.models import STAGES
 from newswire.service.run import (
     EXIT_FAILED,
     EXIT_OK,
@@ -111,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         _kafka_flags(action)
         action.add_argument("--dlq-topic", help="dead-letter topic (NEWSWIRE_DLQ_TOPIC)")
         action.add_argument("--raw-topic", help="where replays go (NEWSWIRE_RAW_TOPIC)")
-        action.add_argument("--stage", choices=["decode", "validate", "extract", "enrich", "produce"], help="only this stage")
+        action.add_argument("--stage", choices=STAGES, help="only this stage")
         action.add_argument("--type", dest="error_type", metavar="ERROR_TYPE", help="only this error type")
         action.add_argument("--pick", action="append", metavar="PARTITION:OFFSET",
                             help="only these dead letters (repeatable)")
