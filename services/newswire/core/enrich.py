@@ -140,8 +140,9 @@ def _tokens(w: _Work) -> None:
         # Beyond the analysed part the words are extrapolated from its words per character:
         # counting a megabyte word by word alone cost 30 to 60 ms, over the per-message
         # budget (bench/pathological.py); analysis_truncated says the count is estimated.
-        density = count_words(w.tokens.surface) / max(len(w.scan_plain), 1)
-        w.tail_words = round(density * (len(w.plain) - len(w.scan_plain)))
+        # Per visible character, so a flood of spaces or newlines adds no words.
+        density = count_words(w.tokens.surface) / max(count_chars(w.scan_plain), 1)
+        w.tail_words = round(density * count_chars(w.plain[len(w.scan_plain):]))
     w.title_tokens = len(WORD_RE.findall(w.plain_title))  # the title's share of the tokens
 
 
