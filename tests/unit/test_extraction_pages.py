@@ -73,10 +73,17 @@ def test_labelled_pages_every_field_and_at_least_trafilatura():
         assert ours.counts.f1 >= run(cases, "trafilatura").counts.f1
 
 
-@pytest.mark.skipif(not BENCHMARK.is_dir(), reason="benchmark not beside the repository (../shared/datasets)")
+def require_benchmark() -> None:
+    """The benchmark is public data beside the repository (CI has it); without it these
+    tests fail, saying where it is expected, rather than skip."""
+    if not BENCHMARK.is_dir():
+        pytest.fail(f"the article-extraction benchmark is missing: expected at {BENCHMARK}", pytrace=False)
+
+
 def test_benchmark_body_f1_floor():
     """Measured P 0.971, R 0.978, F1 0.974 (trafilatura 2.3.1: 0.953 in the same run); the
     target is 0.97, above every published open-source figure. Fail on any real regression."""
+    require_benchmark()
     cases = load_benchmark(BENCHMARK)
     ours = run(cases, "newswire")
     assert len(cases) == 181
@@ -108,7 +115,7 @@ def test_html_file_reader_refuses_pages_without_an_article(tmp_path: Path):
 
 
 def test_warc_reader_yields_html_responses_with_uri_and_date():
-    pytest.importorskip("warcio")
+    import warcio  # noqa: F401 - a test dependency: missing means failing, not skipping
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -144,8 +151,7 @@ def test_cli_evaluate_extraction_prints_both_extractors_side_by_side():
     import subprocess
     import sys
 
-    if not BENCHMARK.is_dir():
-        pytest.skip("benchmark not beside the repository")
+    require_benchmark()
     proc = subprocess.run([sys.executable, "-m", "newswire.service.cli", "evaluate-extraction", "--limit", "3"],
                           capture_output=True, timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
