@@ -4,7 +4,6 @@ These are the README's "Feeding the topic" examples, run against the real broker
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +12,7 @@ import confluent_kafka
 import orjson
 
 from newswire.core.ids import article_id
+from newswire.service.kafka_config import Config
 from tests.integration.kafka_helpers import TopicSet, read_topic
 
 ARABIC = {"title": "الأناضول: استئناف الملاحة في ميناء إسطنبول",
@@ -28,8 +28,7 @@ MESSAGES = [
 
 def kafka_libs() -> Path:
     """The Kafka jars scripts/local-kafka fetched (the console producer lives in kafka-tools)."""
-    cache = Path(os.environ.get("NEWSWIRE_CACHE_DIR", Path.home() / ".cache" / "newswire"))
-    return cache / f"kafka-{os.environ.get('NEWSWIRE_KAFKA_VERSION', '4.1.1')}" / "libs"
+    return Config.from_env().libs
 
 
 def lines() -> bytes:

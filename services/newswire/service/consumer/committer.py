@@ -27,6 +27,11 @@ log = logging.getLogger("newswire.service.consumer")
 RETRY_BACKOFF_MAX_SECONDS = 30.0
 
 
+def grown(backoff: float) -> float:
+    """The next wait after another failure: doubled, from half a second, up to the cap."""
+    return min(max(backoff * 2, 0.5), RETRY_BACKOFF_MAX_SECONDS)
+
+
 class Committer:
     def __init__(self, writer: BatchWriter, ack_timeout_seconds: float) -> None:
         self.writer = writer
@@ -50,7 +55,7 @@ class Committer:
         raise NotImplementedError
 
     def _backing_off(self) -> None:
-        self.backoff = min(max(self.backoff * 2, 0.5), RETRY_BACKOFF_MAX_SECONDS)
+        self.backoff = grown(self.backoff)
 
     def _committed(self, offsets: Mapping[TopicPartition, OffsetAndMetadata]) -> None:
         m.COMMITS.labels(result="ok").inc()

@@ -21,7 +21,7 @@ from kafka.structs import TopicPartition
 
 from newswire.core.enrich import warm_up
 from newswire.service import metrics as m
-from newswire.service.consumer.committer import RETRY_BACKOFF_MAX_SECONDS, AtLeastOnce, Committer, ExactlyOnce
+from newswire.service.consumer.committer import RETRY_BACKOFF_MAX_SECONDS, AtLeastOnce, Committer, ExactlyOnce, grown
 from newswire.service.consumer.protocols import Consumer
 from newswire.service.consumer.writer import BatchWriter, EnrichStage, ExtractStage, Stage
 from newswire.service.dedup_redis import make_dedup_index
@@ -86,7 +86,7 @@ class ConsumerService:
                     # The broker went away mid-poll (kafka-python can raise a connection
                     # error here): not ready, wait, poll again; nothing was consumed.
                     self._unavailable(exc)
-                    stop.wait(min(max(committer.backoff * 2, 0.5), RETRY_BACKOFF_MAX_SECONDS))
+                    stop.wait(grown(committer.backoff))
                     continue
                 if time.monotonic() - self._last_check >= _CHECK_INTERVAL_SECONDS:
                     self._check(consumer, committer)
