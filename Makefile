@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test lint test-unit test-integration test-cluster test-compose compose-up compose-down system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test lint test-unit test-integration test-cluster test-compose compose-up compose-down system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-enrich-cli bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
@@ -22,6 +22,7 @@ help:
 	@echo "make evaluate-extraction  body P/R/F1, title/date, pages/s: newswire and trafilatura"
 	@echo "make bench       the benchmark table (under 10 minutes), bench/results/bench.json"
 	@echo "make bench-enrich  enrichment articles/s per core, per enricher"
+	@echo "make bench-enrich-cli  newswire enrich FILE > out on one core, start-up excluded (OLD=path to compare)"
 	@echo "make screenshot  PNG of the enriched-articles rate in Prometheus (docs/)"
 
 system-deps:
@@ -95,6 +96,11 @@ bench-smoke: system-deps venv
 # Enrichment throughput on one core, whole step and per enricher.
 bench-enrich: venv
 	$(BIN)/python bench/enrich_bench.py --json bench/results/enrich.json
+
+# `taskset -c 0 newswire enrich articles.jsonl > out.jsonl` as a user runs it, start-up
+# excluded; OLD=/path/to/another/checkout runs that tree too, rounds alternating.
+bench-enrich-cli: venv
+	$(BIN)/python bench/cli_enrich_bench.py --code this=. $(if $(OLD),--code old=$(OLD)) --json bench/results/cli-enrich.json
 
 # The cost of each pathological input (tests/hostile/pathological.py), CPU ms.
 bench-pathological: venv

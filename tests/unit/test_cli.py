@@ -40,6 +40,26 @@ def test_enrich_reports_bad_input_and_exits_non_zero():
     ]
 
 
+def test_enrich_keeps_input_order_across_chunks_with_failures_between(tmp_path):
+    """More lines than one enrichment chunk (64), a bad line and an article with nothing
+    left after its markup is removed among them: every good article comes out once, in
+    input order, and each failure is one line on stderr."""
+    lines = [json.dumps({"title": f"Article number {i}", "body": f"The council met on day {i} to discuss the harbour budget."})
+             for i in range(150)]
+    lines[70] = "{not json"
+    lines[100] = json.dumps({"title": "<b></b>", "body": "<script>x</script>"})
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run("enrich", str(path))
+    assert proc.returncode == 1
+    titles = [json.loads(line)["title"] for line in proc.stdout.decode().splitlines()]
+    assert titles == [f"Article number {i}" for i in range(150) if i not in (70, 100)]
+    errors = proc.stderr.decode().splitlines()
+    assert len(errors) == 2
+    assert errors[0].startswith(f"newswire enrich: {path}:71: not JSON")
+    assert errors[1] == f"newswire enrich: {path}: nothing is left of the title or body after removing markup"
+
+
 def test_produce_without_a_broker_is_one_line_and_non_zero_in_bounded_time():
     started = time.monotonic()
     proc = run("produce", str(SEED), "--bootstrap-servers", f"127.0.0.1:{free_port()}", "--connect-timeout", "3",
