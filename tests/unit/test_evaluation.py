@@ -6,6 +6,8 @@ gazetteer's coverage (small towns, rivers, camps are labelled but not listed); t
 matcher itself is held to its recall on the entities the gazetteer knows.
 """
 
+import json
+
 import pytest
 
 from newswire.core.evaluate import evaluate, report
@@ -21,9 +23,12 @@ def scores():
     return result
 
 
-def test_corpus_size():
-    import json
+def test_every_language_is_reported(scores):
+    languages = {json.loads(line)["labels"]["language"] for line in CORPUS.read_text(encoding="utf-8").splitlines()}
+    assert languages <= set(scores) and all(scores[lang]["language"].tp + scores[lang]["language"].fn for lang in languages)
 
+
+def test_corpus_size():
     lines = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
     languages = {item["labels"]["language"] for item in lines}
     assert len(lines) >= 60 and len(languages) >= 10
@@ -44,7 +49,7 @@ def test_corpus_size():
     ],
 )
 def test_field_above_threshold(scores, field, precision, recall, known_recall):
-    s = scores[field]
+    s = scores["all"][field]
     assert s.precision >= precision, (field, s.precision, s.extras[:10])
     assert s.recall >= recall, (field, s.recall, s.misses[:10])
     assert s.known_recall >= known_recall, (field, s.known_recall)

@@ -18,7 +18,7 @@ from newswire.core.enrich import enrich
 from newswire.core.enrichers.config import EnrichmentConfig
 from newswire.core.enrichers.dedup import MemoryIndex
 from newswire.core.enrichers.gazetteer import default_gazetteer
-from newswire.core.models import Source
+from newswire.core.models import Enrichment, Source
 from newswire.core.sources import build_article
 from newswire.core.textnorm import normalize
 
@@ -63,7 +63,7 @@ class Score:
         self.extras += [f"{key}: {x}" for x in sorted(predicted - gold)]
 
 
-def _name_index() -> dict[str, str]:
+def name_index() -> dict[str, str]:
     """Folded canonical name or English alias -> entity id."""
     index: dict[str, str] = {}
     gazetteer = default_gazetteer()
@@ -78,11 +78,16 @@ def load_corpus(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def evaluate(path: Path, config: EnrichmentConfig | None = None, dedup_threshold: float = 0.5) -> dict[str, Score]:
+Scores = dict[str, dict[str, Score]]  # "all" and each language -> field -> Score
+
+
+def evaluate(path: Path, config: EnrichmentConfig | None = None, dedup_threshold: float = 0.5) -> Scores:
+    """Scores over the whole corpus ("all") and per true language. Near-duplicates are
+    scored over the whole corpus only (a pair can cross languages)."""
     config = config or EnrichmentConfig()
     corpus = load_corpus(path)
-    names = _name_index()
-    scores = {f: Score() for f in FIELDS}
+    names = name_index()
+    result: Scores = {"all": {f: Score() for f in FIELDS}}
     dedup = MemoryIndex(dedup_threshold)
     key_by_id: dict[str, str] = {}
     gold_pairs: set[str] = set()
@@ -93,30 +98,47 @@ def evaluate(path: Path, config: EnrichmentConfig | None = None, dedup_threshold
         article = build_article(item["article"], source=source)
         key_by_id[article.id] = key
         e = enrich(article, config, dedup=dedup).enrichment
-
-        scores["language"].add(key, {labels["language"]}, {e.language})
-        for name in ENTITY_FIELDS:
-            gold = {names.get(normalize(label), f"unknown:{label}") for label in labels.get(name, [])}
-            # Labels name entities; a country only referred to by adjective is not a label.
-            scores[name].add(key, gold, {ref.id for ref in getattr(e, name) if ref.count})
-        scores["dates"].add(key, set(labels.get("dates", [])), {d.value for d in e.dates if d.resolved})
-        gold_agencies = {names.get(normalize(label), f"unknown:{label}") for label in labels.get("agencies", [])}
-        predicted_agencies = {names.get(normalize(a), a) for a in e.agencies}
-        scores["agencies"].add(key, gold_agencies, predicted_agencies)
+        for group in ("all", labels["language"]):
+            _score_article(result.setdefault(group, {f: Score() for f in FIELDS if f != "duplicates"}), key, labels, e, names)
         if labels.get("duplicate_of"):
             gold_pairs.add(f"{key} -> {labels['duplicate_of']}")
         if e.duplicate_of:
             predicted_pairs.add(f"{key} -> {key_by_id.get(e.duplicate_of, e.duplicate_of)}")
-    scores["duplicates"].add("corpus", gold_pairs, predicted_pairs)
-    return scores
+    result["all"]["duplicates"].add("corpus", gold_pairs, predicted_pairs)
+    return result
 
 
-def report(scores: dict[str, Score], verbose: bool = False) -> str:
+def _score_article(scores: dict[str, Score], key: str, labels: dict[str, Any], e: Enrichment, names: dict[str, str]) -> None:
+    scores["language"].add(key, {labels["language"]}, {e.language})
+    for name in ENTITY_FIELDS:
+        gold = {names.get(normalize(label), f"unknown:{label}") for label in labels.get(name, [])}
+        # Labels name entities; a country only referred to by adjective is not a label.
+        scores[name].add(key, gold, {ref.id for ref in getattr(e, name) if ref.count})
+    scores["dates"].add(key, set(labels.get("dates", [])), {d.value for d in e.dates if d.resolved})
+    gold_agencies = {names.get(normalize(label), f"unknown:{label}") for label in labels.get("agencies", [])}
+    predicted_agencies = {names.get(normalize(a), a) for a in e.agencies}
+    scores["agencies"].add(key, gold_agencies, predicted_agencies)
+
+
+def report(scores: Scores, verbose: bool = False) -> str:
+    """The whole set field by field, then one line per group (language, origin)."""
+    overall = scores["all"]
     lines = [f"{'field':<14} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
              f" {'not in gazetteer':>16} {'recall of known':>15}"]
-    for name, s in scores.items():
+    for name, s in overall.items():
         lines.append(f"{name:<14} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>5} {s.fp:>5} {s.fn:>5}"
                      f" {s.fn_unknown:>16} {s.known_recall:>15.3f}")
         if verbose:
             lines += [f"    missed  {m}" for m in s.misses] + [f"    extra   {x}" for x in s.extras]
+    groups = [g for g in scores if g != "all"]
+    if groups:
+        fields = [f for f in overall if f != "duplicates"]
+        lines += ["", "precision / recall by group (language accuracy: recall of language)",
+                  f"{'group':<8} {'n':>4} " + " ".join(f"{f[:13]:>13}" for f in fields)]
+        for group in groups:
+            row = scores[group]
+            n = row["language"].tp + row["language"].fn
+            lines.append(f"{group:<8} {n:>4} " + " ".join(
+                f"{row[f].precision:>6.2f}/{row[f].recall:<6.2f}" if row[f].tp + row[f].fp + row[f].fn else f"{'-':>13}"
+                for f in fields).rstrip())
     return "\n".join(lines)

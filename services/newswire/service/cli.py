@@ -119,9 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     dlq_sub.choices["inspect"].add_argument("--show", action="store_true", help="one JSON line per dead letter")
     dlq_sub.choices["replay"].add_argument("--dry-run", action="store_true", help="say what would be replayed")
 
-    evaluate = sub.add_parser("evaluate", help="precision and recall of the enrichment on a labelled corpus")
+    evaluate = sub.add_parser("evaluate", help="precision and recall of the enrichment: the written corpus and the real-news set")
     evaluate.add_argument("--corpus", type=Path, default=Path("tests/corpus/articles.jsonl"),
                           help="labelled JSON Lines (default: tests/corpus/articles.jsonl)")
+    evaluate.add_argument("--realnews", type=Path, default=Path("tests/corpus/realnews"),
+                          help="real-news labels (public.jsonl, written.jsonl; default: tests/corpus/realnews)")
+    evaluate.add_argument("--dataset", type=Path, default=Path("../shared/datasets/article-extraction-benchmark"),
+                          help="where the real-news set's public pages are (default: ../shared/datasets/article-extraction-benchmark)")
     evaluate.add_argument("--verbose", action="store_true", help="list every miss and every extra")
 
     extraction = sub.add_parser("evaluate-extraction", help="body P/R/F1, title and date accuracy, pages/s: newswire and trafilatura side by side")
@@ -160,11 +164,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "dlq":
         return _dlq(args, settings)
     if args.command == "evaluate":
+        from newswire.core import realnews
         from newswire.core.evaluate import evaluate, report
 
         if not args.corpus.is_file():
             return fail(f"no corpus at {args.corpus}", EXIT_USAGE)
+        print(f"written corpus ({args.corpus})")
         print(report(evaluate(args.corpus, settings.enrichment(), settings.dedup_threshold), verbose=args.verbose))
+        try:
+            real = realnews.evaluate(args.realnews, args.dataset, settings.enrichment())
+        except (realnews.DatasetError, OSError) as err:
+            return fail(f"real-news set: {err}", EXIT_USAGE)
+        print(f"\nreal-news set ({args.realnews}; public pages from {args.dataset})")
+        print(report(real, verbose=args.verbose))
         return EXIT_OK
     if args.command == "evaluate-extraction":
         from newswire.core.extraction.evaluation import available_extractors
