@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -49,6 +49,15 @@ def _fetch_flags(parser: argparse.ArgumentParser) -> None:
                         help="least time between two requests to one host (NEWSWIRE_FETCH_MIN_INTERVAL_SECONDS)")
 
 
+def _poller_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--feed-state-topic", help="compacted topic of the feeds' state (NEWSWIRE_FEED_STATE_TOPIC)")
+    parser.add_argument("--poller-index", type=int, metavar="I",
+                        help="this poller's number, from 0 (NEWSWIRE_POLLER_INDEX); it polls the feeds whose URL hashes to I")
+    parser.add_argument("--pollers", type=int, metavar="N", help="how many pollers share the feeds (NEWSWIRE_POLLERS)")
+    parser.add_argument("--feed-min-interval", dest="feed_min_interval_seconds", type=float, metavar="SECONDS",
+                        help="least time between two polls of one feed (NEWSWIRE_FEED_MIN_INTERVAL_SECONDS)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswire", description="Ingest news articles through Kafka: produce, validate, enrich.")
     parser.add_argument("--version", action="version", version=f"newswire {__version__}")
@@ -86,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="commit outputs and offsets in one Kafka transaction per batch (NEWSWIRE_EXACTLY_ONCE)")
 
     produce = sub.add_parser("produce", help="publish articles from files, folders, feeds, pages or web archives to articles.raw")
-    produce.add_argument("inputs", nargs="+", metavar="PATH_OR_URL",
+    produce.add_argument("inputs", nargs="*", metavar="PATH_OR_URL",
                          help=".txt wire copy, .xml/.rss/.atom feeds, .jsonl/.ndjson, .html/.htm/.html.gz pages, "
                               ".warc/.warc.gz archives, folders (recursive), http(s) feed or article URLs")
     produce.add_argument("--pages", action="store_true",
@@ -98,7 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     _metrics_flags(produce)
     produce.add_argument("--topic", dest="raw_topic", help="topic to publish to (NEWSWIRE_RAW_TOPIC)")
     produce.add_argument("--watch", type=float, metavar="SECONDS",
-                         help="keep running: rescan the inputs every SECONDS and publish new articles; serves metrics")
+                         help="keep running: poll feed URLs (conditionally, politely, state kept in Kafka) with SECONDS "
+                              "as the default interval, rescan files every SECONDS; publish new articles; serves metrics")
+    produce.add_argument("--feeds", action="append", metavar="LIST",
+                         help="feed URLs from an OPML file or a plain list (one URL a line); repeatable")
+    _poller_flags(produce)
+
+    feeds = sub.add_parser("feeds", help="the polled feeds' state")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    status = feeds_sub.add_parser("status", help="one line per feed: URL, state, last success, next due, errors")
+    _kafka_flags(status)
+    status.add_argument("--feed-state-topic", help="the state topic (NEWSWIRE_FEED_STATE_TOPIC)")
+    status.add_argument("--failing-after", dest="feed_failing_after_seconds", type=float, metavar="SECONDS",
+                        help="failing this long is 'failing', else 'backing_off' (NEWSWIRE_FEED_FAILING_AFTER_SECONDS)")
 
     enrich = sub.add_parser("enrich", help="offline: read, validate and enrich; print one JSON article per line")
     enrich.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help="what `newswire produce` accepts")
@@ -163,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _enrich(args, settings)
     if args.command == "dlq":
         return _dlq(args, settings)
+    if args.command == "feeds":
+        return _feeds_status(settings)
     if args.command == "evaluate":
         from newswire.core import realnews
         from newswire.core.evaluate import evaluate, report
@@ -280,10 +303,54 @@ def _read_options(args: argparse.Namespace, settings: Settings) -> ReadOptions:
     return ReadOptions(settings.default_timezone, args.full_text, PoliteFetcher(settings.fetch_config()))
 
 
+def _feed_lists(paths: list[str]) -> list[str]:
+    """The URLs of `--feeds` lists. Raises FeedError (one line) for a bad list."""
+    from newswire.core.sources.feeds import FeedError
+    from newswire.core.sources.polling import read_feed_list
+
+    urls: list[str] = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise FeedError(f"{path}: {exc.strerror or exc}") from None
+        urls.extend(read_feed_list(data, path))
+    return list(dict.fromkeys(urls))
+
+
+def _feeds_status(settings: Settings) -> int:
+    import time
+
+    from newswire.service.kafka_io import BrokerUnavailable
+    from newswire.service.poller import StateStore, status_lines
+
+    try:
+        states = StateStore(settings, None).load()
+    except BrokerUnavailable as exc:
+        return fail(str(exc), EXIT_UNAVAILABLE)
+    if not states:
+        print(f"newswire feeds: no feed state in {settings.feed_state_topic}", file=sys.stderr)
+    for line in status_lines(states.values(), settings.poll_policy(60.0), time.time()):
+        print(line)
+    return EXIT_OK
+
+
 def _produce(args: argparse.Namespace, settings: Settings) -> int:
+    from newswire.core.sources.feeds import FeedError
+    from newswire.core.sources.reader import is_url
     from newswire.service.kafka_io import BrokerUnavailable, TopicSetupError, ensure_topics, make_producer
     from newswire.service.producer import Publisher, watch
 
+    try:
+        listed = _feed_lists(args.feeds or [])
+    except FeedError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    if not args.inputs and not listed:
+        return fail("nothing to publish: give files, folders or URLs, or --feeds LIST", EXIT_USAGE)
+    # --watch polls feed URLs (state in Kafka); pages and files are rescanned as before.
+    polling = args.watch is not None and not args.pages
+    feeds = [i for i in args.inputs if is_url(i)] + listed if polling else []
+    inputs = [i for i in args.inputs if not is_url(i)] if polling else args.inputs + listed
     server = None
     health = None
     if args.watch is not None or args.metrics_port is not None:
@@ -291,7 +358,8 @@ def _produce(args: argparse.Namespace, settings: Settings) -> int:
     try:
         # Create the topic with the configured partitions before the broker's
         # auto-creation could make it with one.
-        ensure_topics(settings, [settings.pages_topic if args.pages else settings.raw_topic])
+        ensure_topics(settings, [settings.pages_topic if args.pages else settings.raw_topic]
+                      + ([settings.feed_state_topic] if feeds else []))
         producer = make_producer(settings)
     except BrokerUnavailable as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
@@ -304,16 +372,35 @@ def _produce(args: argparse.Namespace, settings: Settings) -> int:
                           pages_topic=settings.pages_topic if args.pages else None,
                           max_message_bytes=settings.max_message_bytes)
     try:
-        if args.watch is not None:
-            tally = watch(publisher, args.inputs, args.watch, stop_on_signals())
+        if feeds:
+            tally = _poll(args, settings, publisher, producer, feeds, inputs)
+        elif args.watch is not None:
+            tally = watch(publisher, inputs, args.watch, stop_on_signals())
         else:
-            tally = publisher.publish(args.inputs)
+            tally = publisher.publish(inputs)
+    except BrokerUnavailable as exc:
+        return fail(str(exc), EXIT_UNAVAILABLE)
     finally:
         producer.close(timeout=settings.shutdown_timeout_seconds)
         if server:
             server.stop()
     print(f"newswire produce: {tally} (topic {settings.pages_topic if args.pages else settings.raw_topic})", file=sys.stderr)
     return EXIT_FAILED if tally.failed else EXIT_OK
+
+
+def _poll(args: argparse.Namespace, settings: Settings, publisher: Any, producer: Any, feeds: list[str],
+          inputs: list[str]) -> Any:
+    from newswire.service.poller import Poller, StateStore
+
+    assert publisher.read_options is not None
+    stop = stop_on_signals()
+    poller = Poller(feeds, publisher=publisher, store=StateStore(settings, producer), policy=settings.poll_policy(args.watch),
+                    fetcher=publisher.read_options.fetcher, read_options=publisher.read_options,
+                    index=settings.poller_index, pollers=settings.pollers, workers=settings.feed_poll_workers)
+    print(f"newswire produce: polling {len(poller.states)} of {len(feeds)} feeds (poller {settings.poller_index} "
+          f"of {settings.pollers})", file=sys.stderr)
+    rescan = (lambda: publisher.publish(inputs)) if inputs else None
+    return poller.run(stop, rescan, args.watch)
 
 
 def _consume(settings: Settings) -> int:

@@ -163,6 +163,8 @@ def ensure_topics(settings: Settings, topics: list[str]) -> list[str]:
                     configs["max.message.bytes"] = str(dlq_max_bytes(settings))
                 elif topic == settings.enriched_topic:
                     configs["max.message.bytes"] = str(enriched_max_bytes(settings))
+                elif topic == settings.feed_state_topic:
+                    configs["cleanup.policy"] = "compact"  # the latest state per feed URL is all that matters
                 new[topic] = {"num_partitions": settings.partitions, "replication_factor": replicas,
                               **({"configs": configs} if configs else {})}
             try:

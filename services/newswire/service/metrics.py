@@ -57,6 +57,13 @@ READY = Gauge("newswire_ready", "1 when the service is connected and ready, else
 LAST_PROCESSED = Gauge(
     "newswire_last_processed_timestamp_seconds", "Unix time of the last message written downstream."
 )
+FEED_POLLS = Counter("newswire_feed_polls_total", "Feed polls, by outcome (200, 304, 4xx, 5xx, timeout, too_large, "
+                     "refused, invalid).", ["outcome"])
+FEED_BYTES = Counter("newswire_feed_fetched_bytes_total", "Feed bytes received (decompressed), 304s included as 0.")
+FEED_NEW_ENTRIES = Counter("newswire_feed_new_entries_total", "Feed entries published for the first time.")
+FEEDS = Gauge("newswire_feeds", "Feeds this poller owns, by state (ok, backing_off, failing).", ["state"])
+FEED_MOST_OVERDUE = Gauge("newswire_feed_most_overdue_seconds",
+                          "How far past its due time the latest feed is (0 when the poller keeps up).")
 BUILD_INFO = Gauge("newswire_build_info", "Build information; always 1.", ["version", "python", "service"])
 
 # Every metric name this module exports, for docs and the dashboard tests.
@@ -68,6 +75,8 @@ METRIC_NAMES = frozenset({
     "newswire_end_to_end_latency_seconds", "newswire_consumer_lag", "newswire_committed_offset",
     "newswire_in_flight_messages", "newswire_batch_retries_total",
     "newswire_last_processed_timestamp_seconds", "newswire_build_info",
+    "newswire_feed_polls_total", "newswire_feed_fetched_bytes_total", "newswire_feed_new_entries_total",
+    "newswire_feeds", "newswire_feed_most_overdue_seconds",
 })
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from newswire.core.models import PAGE_SCHEMA, RAW_SCHEMA, to_json
+from newswire.core.models import PAGE_SCHEMA, RAW_SCHEMA, RawArticle, to_json
 from newswire.core.pages import Page, to_message
 from newswire.core.sources import SourceError
 from newswire.core.sources.reader import ReadOptions, read_inputs, read_pages
@@ -56,9 +57,14 @@ class Publisher:
     def publish(self, inputs: list[str]) -> Tally:
         if self.pages_topic is not None:
             return self._publish_pages(inputs, self.pages_topic)
+        return self.publish_items(read_inputs(inputs, self.default_timezone, self.read_options))
+
+    def publish_items(self, items: Iterable[RawArticle | SourceError]) -> Tally:
+        """Publish what a reader gave (errors are printed and counted); afterwards
+        `seen` holds the id of every article acknowledged, now or before."""
         tally = Tally()
         in_flight: list[tuple[str, str, str, Any]] = []
-        for item in read_inputs(inputs, self.default_timezone, self.read_options):
+        for item in items:
             if isinstance(item, SourceError):
                 tally.failed += 1
                 m.PRODUCER_ARTICLES.labels(source_kind="unknown", outcome="failed").inc()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newswire.core.enrichers.config import DEFAULT_ANALYSIS_MAX_CHARS, DEFAULT_READING_WPM, DEFAULT_WPM, EnrichmentConfig
 from newswire.core.pipeline import PipelineConfig
 from newswire.core.sources.fetch import FetchConfig, user_agent
+from newswire.core.sources.polling import PollPolicy
 from newswire.core.times import zone
 
 
@@ -74,6 +75,24 @@ class Settings(BaseSettings):
     fetch_deadline_seconds: float = Field(default=60.0, gt=0)  # a whole page, redirects included
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     fetch_honour_robots: bool = True
+
+    # Polling feeds (`newswire produce --watch SECONDS URL...`, `--feeds LIST`): see README "Polling feeds".
+    feed_state_topic: str = "newswire.feeds.state"  # compacted, keyed by feed URL
+    feed_min_interval_seconds: float = Field(default=10.0, gt=0)  # never asked more often, whatever --watch says
+    feed_max_interval_seconds: float = Field(default=6 * 3600.0, gt=0)  # hints (max-age, <ttl>) never wait longer
+    feed_backoff_cap_seconds: float = Field(default=6 * 3600.0, gt=0)  # longest wait after failures
+    feed_failing_after_seconds: float = Field(default=6 * 3600.0, gt=0)  # failing this long: state "failing"
+    feed_max_entry_ids: int = Field(default=1000, ge=10)  # published entry ids kept per feed
+    feed_poll_workers: int = Field(default=4, ge=1, le=64)  # fetches at once (still one per host)
+    # Scaling out: poller i of n polls the feeds whose URL hashes to i (polling.owner).
+    poller_index: int = Field(default=0, ge=0)
+    pollers: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _poller_in_range(self) -> Settings:
+        if self.poller_index >= self.pollers:
+            raise ValueError(f"poller index {self.poller_index} is not below the number of pollers {self.pollers}")
+        return self
 
     # Metrics and health endpoints
     metrics_host: str = "127.0.0.1"
@@ -147,6 +166,13 @@ class Settings(BaseSettings):
                            min_interval_seconds=self.fetch_min_interval_seconds,
                            timeout_seconds=self.fetch_timeout_seconds, deadline_seconds=self.fetch_deadline_seconds,
                            max_bytes=self.fetch_max_bytes, honour_robots=self.fetch_honour_robots)
+
+    def poll_policy(self, interval_seconds: float) -> PollPolicy:
+        """The polling bounds, around `--watch SECONDS` (the interval of a healthy feed)."""
+        return PollPolicy(interval_seconds=interval_seconds, min_interval_seconds=self.feed_min_interval_seconds,
+                          max_interval_seconds=max(self.feed_max_interval_seconds, self.feed_min_interval_seconds),
+                          backoff_cap_seconds=self.feed_backoff_cap_seconds,
+                          failing_after_seconds=self.feed_failing_after_seconds, max_entry_ids=self.feed_max_entry_ids)
 
     def for_extract(self) -> Settings:
         """The same service loop as the extract stage: pages.raw in, articles.raw out,

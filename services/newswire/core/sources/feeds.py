@@ -49,16 +49,31 @@ _WEB_SCHEMES = ("http", "https")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
+def declares_entities(xml: bytes) -> bool:
+    """Refuse these before any XML parser sees them (feeds here, feed lists in polling.py)."""
+    return _ENTITY_DECLARATION.search(xml) is not None
+
+
 class FeedError(ValueError):
     """A feed that could not be fetched or parsed at all."""
 
 
 class HTTPStatusError(FeedError):
-    """The server answered with an error status (robots.txt rules depend on which)."""
+    """The server answered with an error status (robots.txt rules depend on which; a
+    poller reads Retry-After from `headers`)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers
+
+
+class FetchTimeout(FeedError):
+    """No (complete) answer in time: a read waited too long, or the deadline passed."""
+
+
+class TooLarge(FeedError):
+    """Larger than the size cap, as sent or once inflated."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,8 @@ class FetchedFeed:
     content_type: str | None  # carries the charset the server declared
     url: str = ""  # after redirects
     headers: tuple[tuple[str, str], ...] = ()
+    status: int = 200  # 304 (Not Modified, empty data) only when a conditional request asked for it
+    redirects: tuple[tuple[int, str], ...] = ()  # each redirect followed: (status, target URL)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -85,7 +102,7 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def _too_large(max_bytes: int, what: str = "") -> FeedError:
-    return FeedError(f"feed larger than {max_bytes} bytes{what}")
+    return TooLarge(f"feed larger than {max_bytes} bytes{what}")
 
 
 # --- fetching -------------------------------------------------------------------------
@@ -196,16 +213,19 @@ def _opener(deadline_at: float) -> urllib.request.OpenerDirector:
 
 def fetch_feed(
     url: str, *, timeout: float | None = None, max_bytes: int | None = None, deadline: float | None = None,
-    user_agent: str | None = None,
+    user_agent: str | None = None, headers: dict[str, str] | None = None,
 ) -> FetchedFeed:
     """GET a feed within bounds: `timeout` seconds for connecting and for each read,
     `deadline` seconds for everything, at most `max_bytes` (decompressed). Defaults are
-    the module constants, read at call time. Raises FeedError with a one-line reason."""
+    the module constants, read at call time. `headers` are added to the request (a
+    poller's If-None-Match / If-Modified-Since: a 304 is then returned, not raised).
+    Raises FeedError with a one-line reason."""
     timeout = FETCH_TIMEOUT if timeout is None else timeout
     max_bytes = MAX_FEED_BYTES if max_bytes is None else max_bytes
     deadline = FETCH_DEADLINE if deadline is None else deadline
     deadline_at = time.monotonic() + deadline
     opener = _opener(deadline_at)
+    followed: list[tuple[int, str]] = []
     try:
         for redirects in range(MAX_REDIRECTS + 1):
             if urllib.parse.urlsplit(url).scheme.lower() not in _WEB_SCHEMES:
@@ -214,25 +234,30 @@ def fetch_feed(
             left = deadline_at - time.monotonic()
             if left <= 0:
                 raise _DeadlineExceeded()
-            request = urllib.request.Request(url, headers={"User-Agent": user_agent or USER_AGENT, "Accept-Encoding": "gzip"})
+            request = urllib.request.Request(url, headers={**(headers or {}), "User-Agent": user_agent or USER_AGENT,
+                                                           "Accept-Encoding": "gzip"})
             try:
                 response = opener.open(request, timeout=min(timeout, left))
             except urllib.error.HTTPError as exc:
                 location = exc.headers.get("Location") if exc.code in _REDIRECT_CODES else None
+                replied = tuple((k.lower(), v) for k, v in exc.headers.items())
                 exc.close()
+                if exc.code == 304 and headers:
+                    return FetchedFeed(b"", None, url, replied, status=304, redirects=tuple(followed))
                 if not location:
-                    raise HTTPStatusError(exc.code, _one_line(f"HTTP {exc.code} {exc.reason}")) from None
+                    raise HTTPStatusError(exc.code, _one_line(f"HTTP {exc.code} {exc.reason}"), replied) from None
                 url = urllib.parse.urljoin(url, location)
+                followed.append((exc.code, url))
                 continue
             with response:
                 data = _read_body(response, max_bytes, deadline_at)
                 return FetchedFeed(data, response.headers.get("Content-Type"), url,
-                                   tuple((k.lower(), v) for k, v in response.headers.items()))
+                                   tuple((k.lower(), v) for k, v in response.headers.items()), redirects=tuple(followed))
         raise FeedError(f"too many redirects (more than {MAX_REDIRECTS})")
     except FeedError:
         raise
     except (OSError, http.client.HTTPException, ValueError, zlib.error) as exc:
-        raise FeedError(_fetch_failure(exc, timeout=timeout, deadline=deadline, deadline_at=deadline_at)) from None
+        raise _fetch_failure(exc, timeout=timeout, deadline=deadline, deadline_at=deadline_at) from None
 
 
 def fetch_url(
@@ -274,18 +299,18 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline_at: 
     return bytes(body)
 
 
-def _fetch_failure(exc: BaseException, *, timeout: float, deadline: float, deadline_at: float) -> str:
+def _fetch_failure(exc: BaseException, *, timeout: float, deadline: float, deadline_at: float) -> FeedError:
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, _DeadlineExceeded) or time.monotonic() >= deadline_at:
-        return f"no complete response within {deadline:g} s"
+        return FetchTimeout(f"no complete response within {deadline:g} s")
     if isinstance(reason, TimeoutError):
-        return f"timed out: the server sent nothing for {timeout:g} s"
+        return FetchTimeout(f"timed out: the server sent nothing for {timeout:g} s")
     if isinstance(reason, http.client.IncompleteRead):
-        return "the connection closed before the whole response arrived"
+        return FeedError("the connection closed before the whole response arrived")
     if isinstance(reason, http.client.RemoteDisconnected):
-        return "the server closed the connection without a response"
+        return FeedError("the server closed the connection without a response")
     text = str(reason) or type(reason).__name__
-    return _one_line(f"cannot fetch feed: {text}")
+    return FeedError(_one_line(f"cannot fetch feed: {text}"))
 
 
 def read_feed_file(path: Path, *, max_bytes: int | None = None) -> bytes:
@@ -395,10 +420,41 @@ def _link_and_kind(entry: Any) -> tuple[str | None, bool]:
     return link, not has_content
 
 
+@dataclass(frozen=True)
+class FeedDocument:
+    title: str
+    entries: Iterator[FeedEntry]
+    # How often the feed says it is worth asking (RSS <ttl>, sy:updatePeriod/Frequency), in seconds.
+    refresh_seconds: float | None = None
+
+
 def parse_feed(data: bytes | str, *, content_type: str | None = None) -> tuple[str, Iterator[FeedEntry]]:
     """Parse feed bytes; return the feed title and its entries' fields. `content_type`
     is the HTTP Content-Type, whose charset outranks the XML declaration's (RFC 3023).
     Raises FeedError when the document is not a feed, or is refused."""
+    document = read_feed_document(data, content_type=content_type)
+    return document.title, document.entries
+
+
+# sy:updatePeriod (RSS 1.0 syndication module): the period, divided by sy:updateFrequency.
+_UPDATE_PERIODS = {"hourly": 3600, "daily": 86400, "weekly": 7 * 86400, "monthly": 30 * 86400, "yearly": 365 * 86400}
+
+
+def _refresh_seconds(feed: Any) -> float | None:
+    """The longest refresh hint the feed gives (a hint is a wish to be asked less)."""
+    hints: list[float] = []
+    ttl = str(feed.get("ttl") or "").strip()
+    if ttl.isdigit() and int(ttl) > 0:
+        hints.append(int(ttl) * 60.0)  # RSS 2.0: minutes
+    period = _UPDATE_PERIODS.get(str(feed.get("sy_updateperiod") or "").strip().lower())
+    if period:
+        frequency = str(feed.get("sy_updatefrequency") or "1").strip()
+        hints.append(period / (int(frequency) if frequency.isdigit() and int(frequency) > 0 else 1))
+    return max(hints) if hints else None
+
+
+def read_feed_document(data: bytes | str, *, content_type: str | None = None) -> FeedDocument:
+    """`parse_feed`, with the feed's refresh hint (for the poller)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     headers = {"content-type": content_type} if content_type else {}
@@ -407,7 +463,7 @@ def parse_feed(data: bytes | str, *, content_type: str | None = None) -> tuple[s
     # declaration hidden in UTF-16 or UTF-7 is caught too. The output is UTF-8 with an
     # encoding='utf-8' declaration, which feedparser's own decoding then leaves unchanged.
     utf8 = feedparser.encodings.convert_to_utf8(headers, data, {})
-    if _ENTITY_DECLARATION.search(utf8):
+    if declares_entities(utf8):
         # feedparser strips some entity declarations by regex before expat sees them, but
         # not all (e.g. after a comment containing "<x"), and expat then expands nested
         # entities until its amplification limit (tens of MB and more). Refuse instead.
@@ -439,4 +495,4 @@ def parse_feed(data: bytes | str, *, content_type: str | None = None) -> tuple[s
             except Exception as exc:  # odd shapes from hostile feeds: one entry fails, not the run
                 yield FeedEntry(index, None, _one_line(f"unreadable entry: {type(exc).__name__}: {exc}"))
 
-    return title[:500], entries()
+    return FeedDocument(title[:500], entries(), _refresh_seconds(feed))

@@ -66,17 +66,20 @@ class PoliteFetcher:
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
 
-    def fetch(self, url: str, *, check_robots: bool = True, feed_bounds: bool = False) -> FetchedFeed:
+    def fetch(self, url: str, *, check_robots: bool = True, feed_bounds: bool = False,
+              headers: dict[str, str] | None = None) -> FetchedFeed:
         """GET `url` politely. `feed_bounds`: the feed fetch's own limits (feeds.py: a
-        URL that may be a feed), else the config's page limits. Raises Disallowed
-        (robots.txt) or FeedError (one line)."""
+        URL that may be a feed), else the config's page limits. `headers`: extra request
+        headers (a poller's conditional ones). Raises Disallowed (robots.txt) or
+        FeedError (one line)."""
         try:
             parts = urllib.parse.urlsplit(url)
         except ValueError:
             parts = None
         if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             # Not a URL with a host: the bounded fetch gives the one-line reason.
-            return fetch_feed(url, user_agent=self.config.user_agent, max_bytes=None if feed_bounds else self.config.max_bytes)
+            return fetch_feed(url, user_agent=self.config.user_agent, max_bytes=None if feed_bounds else self.config.max_bytes,
+                              headers=headers)
         host = self._host(f"{parts.scheme.lower()}://{parts.netloc.lower()}")
         with host.lock:  # one request at a time per host, robots.txt included
             if check_robots and self.config.honour_robots:
@@ -87,8 +90,9 @@ class PoliteFetcher:
                 if not self._allowed(host, url):
                     raise Disallowed(f"robots.txt of {parts.netloc} disallows this page for {ROBOTS_TOKEN}")
             if feed_bounds:
-                return self._get(host, url, None, None, None)
-            return self._get(host, url, self.config.max_bytes, self.config.deadline_seconds, self.config.timeout_seconds)
+                return self._get(host, url, None, None, None, headers)
+            return self._get(host, url, self.config.max_bytes, self.config.deadline_seconds, self.config.timeout_seconds,
+                             headers)
 
     def _host(self, origin: str) -> _Host:
         with self._hosts_lock:
@@ -105,10 +109,12 @@ class PoliteFetcher:
             if wait > 0:
                 self._sleep(wait)
 
-    def _get(self, host: _Host, url: str, max_bytes: int | None, deadline: float | None, timeout: float | None) -> FetchedFeed:
+    def _get(self, host: _Host, url: str, max_bytes: int | None, deadline: float | None, timeout: float | None,
+             headers: dict[str, str] | None = None) -> FetchedFeed:
         self._wait_turn(host)
         try:
-            return fetch_feed(url, timeout=timeout, max_bytes=max_bytes, deadline=deadline, user_agent=self.config.user_agent)
+            return fetch_feed(url, timeout=timeout, max_bytes=max_bytes, deadline=deadline, user_agent=self.config.user_agent,
+                              headers=headers)
         finally:
             host.last_request = self._clock()
 

@@ -157,7 +157,7 @@ def read_url(url: str, options: ReadOptions) -> Iterator[Item]:
         except FeedError as exc:
             yield SourceError(url, _reason(exc))
             return
-        yield from _feed_articles(url, parsed, options)
+        yield from feed_articles(url, *parsed, options)
 
 
 def read_file(path: Path, default_timezone: str = "UTC", options: ReadOptions | None = None) -> Iterator[Item]:
@@ -203,11 +203,12 @@ def read_feed(location: str, default_timezone: str = "UTC", options: ReadOptions
     except (OSError, FeedError) as exc:
         yield SourceError(location, _reason(exc))
         return
-    yield from _feed_articles(location, parsed, options)
+    yield from feed_articles(location, *parsed, options)
 
 
-def _feed_articles(location: str, parsed: tuple[str, Iterator[FeedEntry]], options: ReadOptions) -> Iterator[Item]:
-    title, entries = parsed
+def feed_articles(location: str, title: str, entries: Iterable[FeedEntry], options: ReadOptions) -> Iterator[Item]:
+    """A parsed feed's entries as articles (or errors), read as any feed is: what the
+    poller gives the publisher after a 200."""
     source = Source(name=title, kind="feed", location=location)
     fetched_at = utc_now()
     for entry in entries:
