@@ -36,6 +36,7 @@ STABLE_ALERTS = {
     "NewswireEndToEndLatencyHigh",
     "NewswireNoArticles",
     "NewswireNotReady",
+    "NewswireFeedsFailing",
 }
 
 
