@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test lint test-unit test-integration test-cluster test-compose compose-up compose-down system-deps venv schemas evaluate evaluate-extraction bench bench-smoke bench-enrich bench-enrich-cli bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test lint test-unit test-integration test-cluster test-compose compose-up compose-down system-deps venv schemas evaluate evaluate-extraction evaluate-languages bench bench-smoke bench-enrich bench-enrich-cli bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
@@ -19,6 +19,7 @@ help:
 	@echo "make compose-down  docker compose down -v, and stop the engine compose-up started"
 	@echo "make schemas     regenerate schemas/ from the models"
 	@echo "make evaluate    enrichment precision/recall on the labelled corpus"
+	@echo "make evaluate-languages  language detection per language, fastText alone and with lingua's second opinion"
 	@echo "make evaluate-extraction  body P/R/F1, title/date, pages/s: newswire and trafilatura"
 	@echo "make bench       the benchmark table (under 10 minutes), bench/results/bench.json"
 	@echo "make bench-enrich  enrichment articles/s per core, per enricher"
@@ -76,6 +77,11 @@ schemas: venv
 
 evaluate: venv
 	$(BIN)/newswire evaluate
+
+# Language detection per language before/after lingua's second opinion, on the UDHR
+# texts gflanguages ships, the extraction benchmark's pages and our corpus.
+evaluate-languages: venv
+	$(BIN)/python scripts/evaluate-languages --json bench/results/languages.json
 
 # Page extraction, newswire and trafilatura side by side on the ScrapingHub benchmark
 # (../shared/datasets/article-extraction-benchmark) and on tests/pages.
