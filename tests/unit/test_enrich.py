@@ -143,6 +143,10 @@ def test_sentence_counts():
     assert count_sentences("One. Two! Three?\n\nFour") == 4
     assert count_sentences("قال البيان إن الجانبين بحثا التطورات. وأضاف أن الحركة مستعدة؟") == 2
     assert count_sentences("第一句。第二句！") == 2
+    assert count_sentences("第一句。第二句！第三句？") == 3
+    assert count_sentences("「好。」他说。") == 2  # a CJK stop ends a sentence before a closing bracket too
+    assert count_sentences('He said "Stop!" Then he left.') == 2  # closers after the stop
+    assert count_sentences("Wait... what?!") == 2  # a run of stops is one end
 
 
 def test_mixed_text_keeps_the_main_language():
