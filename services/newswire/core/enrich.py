@@ -30,7 +30,7 @@ from newswire.core.enrichers.language import detect_language, primary_subtag
 from newswire.core.enrichers.sanitize import sanitize_text
 from newswire.core.enrichers.tokens import WORD_RE, Tokens, tokenize, tokenize_plain
 from newswire.core.ids import content_hash
-from newswire.core.models import DateRef, EnrichedArticle, Enrichment, EntityRef, Keyword, RawArticle, utc_now
+from newswire.core.models import DateRef, EnrichedArticle, Enrichment, EntityRef, Keyword, RawArticle, construct, utc_now
 from newswire.core.scripts import direction, dominant_script
 from newswire.core.textnorm import strip_arabic_marks
 
@@ -159,7 +159,7 @@ def _entities(w: _Work) -> None:
 
 def _keywords(w: _Work) -> None:
     assert w.tokens is not None
-    w.keywords = [Keyword.model_construct(term=k.term, score=k.score, count=k.count)
+    w.keywords = [construct(Keyword, {"term": k.term, "score": k.score, "count": k.count})
                   for k in extract_keywords(w.tokens, w.title_tokens, w.language)]
 
 
@@ -239,7 +239,7 @@ def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: Duplicat
     # matching want (no case, marks, letter variants or punctuation), at no extra cost.
     normalized_title = " ".join(tokens.folded[:w.title_tokens])
     normalized_body = " ".join(tokens.folded[w.title_tokens:])
-    enrichment = Enrichment.model_construct(
+    enrichment = construct(Enrichment, dict(
         language=language,
         language_confidence=w.confidence,
         declared_language=article.language,
@@ -270,8 +270,8 @@ def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: Duplicat
         analysis_truncated=w.truncated,
         processed_at=now or utc_now(),
         pipeline_version=PIPELINE_VERSION,
-    )
-    return EnrichedArticle.model_construct(**dict(article), enrichment=enrichment)
+    ))
+    return construct(EnrichedArticle, {**article.__dict__, "enrichment": enrichment})
 
 
 def warm_up() -> None:
@@ -295,8 +295,8 @@ def warm_up() -> None:
 
 
 def _refs(counts: list[EntityCount]) -> list[EntityRef]:
-    return [EntityRef.model_construct(id=c.entity.id, name=c.entity.name, kind=c.entity.kind,
-                                      country=c.entity.country, count=c.count, adjective_count=c.adjective_count)
+    return [construct(EntityRef, {"id": c.entity.id, "name": c.entity.name, "kind": c.entity.kind,
+                                  "country": c.entity.country, "count": c.count, "adjective_count": c.adjective_count})
             for c in counts]
 
 
@@ -306,5 +306,5 @@ def _dates(mentions: list[DateMention]) -> list[DateRef]:
     for m in mentions:
         if m.value not in seen:
             seen.add(m.value)
-            out.append(DateRef.model_construct(text=m.text, value=m.value, resolved=m.resolved, kind=m.kind))
+            out.append(construct(DateRef, {"text": m.text, "value": m.value, "resolved": m.resolved, "kind": m.kind}))
     return out
