@@ -52,8 +52,8 @@ EXTRA_LANGUAGES = frozenset({"lg", "mi", "sn", "st", "ts", "tn", "xh", "zu"})
 # lingua is asked only where fastText's answer would be "und" (top score under
 # MIN_CONFIDENCE), so no answer fastText gives today changes. On the UDHR samples of
 # gflanguages (scripts/evaluate-languages) that rule finds 53 of 64 texts in the eight
-# languages; asking below 0.5 would find 60 but turn Quechua, Occitan, Sorbian and
-# Malagasy texts fastText had right into Tsonga or Shona.
+# languages; asking below 0.5 would find 60 but turn two Quechua texts fastText had
+# right into Tsonga (and more, from Occitan to Malagasy, at a lower lingua confidence).
 # lingua's share for its top language (its values over the candidates sum to 1) that
 # makes the second opinion the answer: 0.9 leaves more unknown texts "und" than 0.5
 # (36 wrong answers on those samples instead of 46) and loses one right one.
