@@ -5,6 +5,7 @@ test_own_failures.py); these reach the branches a broker cannot be made to hit o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,7 @@ class FakeConsumer:
     commit_raises: BaseException | None = None
     commits: list[dict[int, int]] = field(default_factory=list)
     seeks: dict[int, int] = field(default_factory=dict)
+    group_offsets: dict[int, int] = field(default_factory=dict)  # what the group coordinator says
 
     def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
         if self.commit_raises is not None:
@@ -107,6 +109,9 @@ class FakeConsumer:
 
     def seek(self, partition: TopicPartition, offset: int) -> None:
         self.seeks[partition.partition] = offset
+
+    def committed(self, partition: TopicPartition, timeout_ms: int | None = None) -> int | None:
+        return self.group_offsets.get(partition.partition)
 
     def group_metadata(self) -> str:
         return "group-metadata"
@@ -163,6 +168,52 @@ def test_a_failed_write_is_never_committed_past_and_its_partition_is_rewound():
     assert committer.backoff == 0.5  # an outage backs off, growing to 30 s
     committer.handle(consumer, batch([article(2)]))
     assert committer.backoff == 1.0
+
+
+class HangingFuture(Future):
+    """A write the broker holds unanswered (too few in-sync replicas): never done."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.is_done = False
+        self.waited: list[float | None] = []
+
+    def get(self, timeout: float | None = None) -> Any:
+        self.waited.append(timeout)
+        raise KafkaTimeoutError("no acknowledgement")
+
+    def add_callback(self, f: Callable[[Any], Any]) -> None:
+        pass
+
+
+@dataclass
+class HangingProducer(FakeProducer):
+    """Every write hangs, and flush gives up as kafka-python's does: by raising."""
+
+    futures: list[HangingFuture] = field(default_factory=list)
+
+    def send(self, topic: str, value: bytes | None = None, key: bytes | None = None, headers: Any = None) -> Future:
+        self.futures.append(HangingFuture())
+        return self.futures[-1]
+
+    def flush(self, timeout: float | None = None) -> None:
+        self.steps.append("flush")
+        time.sleep(timeout or 0)
+        raise KafkaTimeoutError("Timeout waiting for future")
+
+
+@pytest.mark.parametrize("strategy", [AtLeastOnce, ExactlyOnce], ids=["at-least-once", "exactly-once"])
+def test_writes_that_hang_are_rewound_within_one_deadline_not_raised(strategy):
+    producer = HangingProducer()
+    writer, _ = make_writer(producer)
+    consumer = FakeConsumer()
+    committer = strategy(writer, ack_timeout_seconds=0.3)
+    committer.handle(consumer, batch([article(1), article(2)], [article(3)]))  # does not raise
+    assert consumer.commits == [] and consumer.seeks == {0: 10, 1: 10}
+    assert committer.failing and committer.backoff == 0.5
+    # The flush used the batch's time; no write waits a whole ack timeout after it.
+    waits = [w for f in producer.futures for w in f.waited]
+    assert waits and all(w is not None and w < 0.05 for w in waits)
 
 
 def test_nothing_delivered_in_a_partition_commits_nothing_for_it():
@@ -278,3 +329,66 @@ def test_a_producer_that_cannot_abort_is_replaced():
     assert made == [fenced, fresh] and fenced.closed and writer.producer is fresh
     committer.handle(consumer, batch([article(1)]))
     assert fresh.steps[-1] == "commit" and committer.next_offset == {P0: 11}
+
+
+@dataclass
+class StuckCommitProducer(FakeProducer):
+    """commit_transaction and abort_transaction never return, as kafka-python's can when
+    the transaction coordinator is SIGKILLed mid-call."""
+
+    release: Any = None
+
+    def commit_transaction(self) -> None:
+        self.steps.append("commit?")
+        self.release.wait()
+
+    def abort_transaction(self) -> None:
+        self.steps.append("abort?")
+        self.release.wait()
+
+
+@pytest.mark.parametrize("it_committed", [False, True], ids=["aborted", "committed"])
+def test_a_commit_that_never_returns_is_given_up_and_not_redone_if_it_went_through(monkeypatch, it_committed):
+    import threading
+
+    from newswire.service.consumer import committer as committer_module
+
+    monkeypatch.setattr(committer_module, "_TXN_STEP_MIN_SECONDS", 0.1)
+    release = threading.Event()
+    stuck = StuckCommitProducer(release=release)
+    fresh = FakeProducer()
+    writer, made = make_writer(stuck, fresh)
+    # The replacement producer settled the stuck transaction; the group says how.
+    consumer = FakeConsumer(group_offsets={0: 12} if it_committed else {0: 10})
+    committer = ExactlyOnce(writer, ack_timeout_seconds=0.2)
+    try:
+        committer.handle(consumer, batch([article(1), article(2)]))  # returns: does not hang
+    finally:
+        release.set()
+    assert stuck.steps[-2:] == ["commit?", "abort?"] and made == [stuck, fresh] and stuck.closed
+    assert consumer.seeks == {0: 12 if it_committed else 10}  # a committed batch is not redone
+    assert committer.next_offset == {} and committer.failing
+
+
+def test_writes_waiting_too_long_count_as_stalled_until_the_batch_ends(monkeypatch):
+    from newswire.service.consumer import committer as committer_module
+    from newswire.service.endpoints import Health
+    from newswire.service.metrics import READY
+
+    monkeypatch.setattr(committer_module, "STALLED_WRITES_SECONDS", 0.05)
+    seen: list[tuple[bool, bool]] = []
+    health = Health("consumer-test")
+    health.set_ready(True)
+
+    class SlowAcks(FakeProducer):
+        def flush(self, timeout: float | None = None) -> None:
+            time.sleep(0.1)  # acknowledgements late: the loop is blocked here
+            seen.append((committer.stalled(), health.ready))
+
+    writer, _ = make_writer(SlowAcks())
+    committer = AtLeastOnce(writer, ack_timeout_seconds=1)
+    health.stalled = committer.stalled
+    committer.handle(FakeConsumer(), batch([article(1)]))
+    assert seen == [(True, False)]  # /readyz said 503 while the writes hung
+    assert not committer.stalled() and health.ready
+    assert READY.labels(service="consumer-test")._child_samples()[0].value == 1.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
@@ -18,21 +19,25 @@ log = logging.getLogger(__name__)
 
 
 class Health:
-    """Liveness is the process answering; readiness is set by the service."""
+    """Liveness is the process answering; readiness is set by the service, and vetoed at
+    request time by a `stalled` check (writes waiting too long): a service loop blocked
+    waiting for acknowledgements cannot say so itself."""
 
     def __init__(self, service: str) -> None:
         self.service = service
         self._ready = threading.Event()
+        self.stalled: Callable[[], bool] = lambda: False
+        # Read at each scrape, so the gauge and /readyz always agree.
+        READY.labels(service=service).set_function(lambda: 1.0 if self.ready else 0.0)
 
     @property
     def ready(self) -> bool:
-        return self._ready.is_set()
+        return self._ready.is_set() and not self.stalled()
 
     def set_ready(self, ready: bool) -> None:
-        if ready != self.ready:
+        if ready != self._ready.is_set():
             log.info("readiness changed", extra={"event": "ready" if ready else "not_ready", "service": self.service})
         (self._ready.set if ready else self._ready.clear)()
-        READY.labels(service=self.service).set(1 if ready else 0)
 
 
 def _handler(health: Health) -> type[BaseHTTPRequestHandler]:

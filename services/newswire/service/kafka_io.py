@@ -126,21 +126,32 @@ def _connect(cls: type, conf: dict[str, Any]) -> Any:
 _RECORD_OVERHEAD = 512
 
 
+def topic_config(admin: KafkaAdminClient, topic: str, name: str) -> str | None:
+    """One setting of a topic as the broker reports it (defaults included), or None."""
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    reply = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic, {name: None})], config_filter="all")
+    value = reply.get("topic", {}).get(topic, {}).get(name, {}).get("value")
+    return str(value) if value is not None else None
+
+
 def topic_max_bytes(settings: Settings, topic: str) -> int | None:
     """The largest message value the topic accepts (its max.message.bytes, less record
     overhead), or None when the broker does not say."""
-    from kafka.admin import ConfigResource, ConfigResourceType
-
     admin = make_admin(settings)
     try:
-        reply = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic, {"max.message.bytes": None})],
-                                       config_filter="all")
-        value = reply.get("topic", {}).get(topic, {}).get("max.message.bytes", {}).get("value")
+        value = topic_config(admin, topic, "max.message.bytes")
         return int(value) - _RECORD_OVERHEAD if value else None
     except (KafkaError, ValueError):
         return None
     finally:
         admin.close()
+
+
+def topic_min_insync_replicas(admin: KafkaAdminClient, topic: str) -> int:
+    """The topic's min.insync.replicas (1 when the broker does not say)."""
+    value = topic_config(admin, topic, "min.insync.replicas")
+    return int(value) if value and value.isdigit() else 1
 
 
 def ensure_topics(settings: Settings, topics: list[str]) -> list[str]:

@@ -49,6 +49,11 @@ END_TO_END = Histogram(
 )
 CONSUMER_LAG = Gauge("newswire_consumer_lag", "Messages not yet processed, per assigned partition.", ["topic", "partition"])
 COMMITTED_OFFSET = Gauge("newswire_committed_offset", "Last committed offset, per assigned partition.", ["topic", "partition"])
+OUTPUT_PARTITIONS = Gauge(
+    "newswire_output_partitions",
+    "Partitions of the output topics by state from cluster metadata: ok, under_replicated (writable), "
+    "below_min_isr or no_leader (acks=all writes refused).", ["topic", "state"],
+)
 IN_FLIGHT = Gauge("newswire_in_flight_messages", "Messages of the current batch written but not yet acknowledged.")
 RETRIES = Counter("newswire_batch_retries_total", "Partitions rewound to retry writes that were not acknowledged.")
 COMMITS = Counter("newswire_offset_commits_total", "Offset commits, by result.", ["result"])
@@ -73,7 +78,7 @@ METRIC_NAMES = frozenset({
     "newswire_stage_duration_seconds", "newswire_batch_duration_seconds", "newswire_batch_size",
     "newswire_offset_commits_total", "newswire_rebalances_total", "newswire_ready",
     "newswire_end_to_end_latency_seconds", "newswire_consumer_lag", "newswire_committed_offset",
-    "newswire_in_flight_messages", "newswire_batch_retries_total",
+    "newswire_in_flight_messages", "newswire_batch_retries_total", "newswire_output_partitions",
     "newswire_last_processed_timestamp_seconds", "newswire_build_info",
     "newswire_feed_polls_total", "newswire_feed_fetched_bytes_total", "newswire_feed_new_entries_total",
     "newswire_feeds", "newswire_feed_most_overdue_seconds",

@@ -12,10 +12,11 @@ delivered-message metrics. The writes themselves are the BatchWriter's.
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from newswire.service import metrics as m
@@ -25,6 +26,36 @@ from newswire.service.consumer.writer import BatchWriter, Pending
 log = logging.getLogger("newswire.service.consumer")
 
 RETRY_BACKOFF_MAX_SECONDS = 30.0
+# Acknowledgements normally take well under a second; writes still unanswered after this
+# long mean the outputs are not taking them (a leader gone, too few in-sync replicas):
+# not ready, before the ack timeout ends the wait.
+STALLED_WRITES_SECONDS = 5.0
+# Least time given to one transaction step (offsets, commit, abort) after the batch's
+# acknowledgements used up its deadline.
+_TXN_STEP_MIN_SECONDS = 5.0
+
+
+def within(deadline: float, call: Callable[[], object], what: str) -> None:
+    """Run `call` in a helper thread; raise KafkaTimeoutError if it has not returned by
+    `deadline`. kafka-python 3.0's send_offsets_to_transaction, commit_transaction and
+    abort_transaction wait without a timeout, and when a coordinator is SIGKILLed mid-call
+    they can wait forever (tests/cluster); the caller then gives that producer up."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name=f"newswire-{what}", daemon=True)
+    worker.start()
+    worker.join(max(deadline - time.monotonic(), _TXN_STEP_MIN_SECONDS))
+    if not outcome:
+        raise KafkaTimeoutError(f"{what} did not finish in time")
+    if outcome[0] is not None:
+        raise outcome[0]
 
 
 def grown(backoff: float) -> float:
@@ -40,6 +71,12 @@ class Committer:
         self.backoff = 0.0
         # The next offset to process per partition: the last commit (for the lag gauge).
         self.next_offset: dict[TopicPartition, int] = {}
+        self._waiting_since: float | None = None  # the batch's writes wait for acks
+
+    def stalled(self) -> bool:
+        """The batch's writes have waited for acknowledgements longer than is normal."""
+        since = self._waiting_since
+        return since is not None and time.monotonic() - since > STALLED_WRITES_SECONDS
 
     def handle(self, consumer: Consumer, records: Batch) -> None:
         """Write the batch's outputs and commit what they allow. Never raises for a
@@ -48,6 +85,7 @@ class Committer:
         try:
             self._handle(consumer, records)
         finally:
+            self._waiting_since = None
             m.IN_FLIGHT.set(0)
             m.BATCH_DURATION.observe(time.perf_counter() - started)
 
@@ -56,6 +94,23 @@ class Committer:
 
     def _backing_off(self) -> None:
         self.backoff = grown(self.backoff)
+
+    @property
+    def failing(self) -> bool:
+        """The last batch's writes failed and are waiting to be retried (not ready)."""
+        return self.backoff > 0
+
+    def _flush(self) -> float:
+        """Push the batch's writes out; return the deadline for their acknowledgements.
+        With too few in-sync replicas the broker holds writes unanswered, and
+        kafka-python's flush then raises after waiting: each future says what happened."""
+        self._waiting_since = time.monotonic()
+        deadline = self._waiting_since + self.ack_timeout
+        try:
+            self.writer.producer.flush(timeout=self.ack_timeout)
+        except KafkaError:
+            pass
+        return deadline
 
     def _committed(self, offsets: Mapping[TopicPartition, OffsetAndMetadata]) -> None:
         m.COMMITS.labels(result="ok").inc()
@@ -79,12 +134,12 @@ class Committer:
 class AtLeastOnce(Committer):
     def _handle(self, consumer: Consumer, records: Batch) -> None:
         pending = self.writer.send_batch(records)
-        self.writer.producer.flush(timeout=self.ack_timeout)
+        deadline = self._flush()
         first_failed: dict[TopicPartition, int] = {}
         for item in pending:
             if item.tp in first_failed:
                 continue  # redone after the rewind below, in order
-            if self._acknowledged(item):
+            if self._acknowledged(item, deadline):
                 self._delivered(item)
             else:
                 first_failed[item.tp] = item.record.offset
@@ -108,9 +163,11 @@ class AtLeastOnce(Committer):
             "event": "rewind", "partitions": {str(tp.partition): off for tp, off in first_failed.items()},
             "backoff_seconds": self.backoff})
 
-    def _acknowledged(self, item: Pending) -> bool:
+    def _acknowledged(self, item: Pending, deadline: float) -> bool:
         try:
-            item.future.get(timeout=self.ack_timeout)
+            # One deadline for the batch: waiting ack_timeout per write would stall a
+            # batch for minutes when many writes hang.
+            item.future.get(timeout=max(deadline - time.monotonic(), 0.0))
             return True
         except Exception as exc:  # noqa: BLE001 - KafkaError or a timeout: not acknowledged
             m.PRODUCE_ERRORS.labels(topic=item.topic).inc()
@@ -147,15 +204,15 @@ class ExactlyOnce(Committer):
         try:
             producer.begin_transaction()
             pending = self.writer.send_batch(records)
-            producer.flush(timeout=self.ack_timeout)
+            deadline = self._flush()
             for item in pending:
-                item.future.get(timeout=self.ack_timeout)
-            producer.send_offsets_to_transaction(offsets, consumer.group_metadata())
-            producer.commit_transaction()
+                item.future.get(timeout=max(deadline - time.monotonic(), 0.0))
+            group = consumer.group_metadata()
+            within(deadline, lambda: producer.send_offsets_to_transaction(offsets, group), "txn-offsets")
+            within(deadline, producer.commit_transaction, "txn-commit")
         except Exception as exc:  # noqa: BLE001 - any failure aborts the whole batch
             self._abort(pending, exc)
-            for tp, batch in records.items():
-                consumer.seek(tp, batch[0].offset)
+            self._rewind(consumer, records)
             m.RETRIES.inc(len(records))
             self._backing_off()
             return
@@ -163,6 +220,19 @@ class ExactlyOnce(Committer):
         for item in pending:
             self._delivered(item)
         self._committed(offsets)
+
+    def _rewind(self, consumer: Consumer, records: Batch) -> None:
+        """Back to the group's committed offset: the batch's start, unless the transaction
+        that failed to answer did commit (a replacement producer's init_transactions has
+        settled it); then the batch is not redone. The batch's start when the group
+        coordinator does not answer."""
+        for tp, batch in records.items():
+            try:
+                committed = consumer.committed(tp, timeout_ms=5000)
+            except KafkaError:
+                committed = None
+            offset = committed if committed is not None and committed > batch[0].offset else batch[0].offset
+            consumer.seek(tp, offset)
 
     def _abort(self, pending: list[Pending], exc: BaseException) -> None:
         """Abort the open transaction; remember enriched writes refused for good so the
@@ -175,8 +245,8 @@ class ExactlyOnce(Committer):
         log.warning("transaction aborted; batch will be retried", extra={
             "event": "transaction_aborted", "error_type": type(exc).__name__, "messages": len(pending)})
         try:
-            self.writer.producer.abort_transaction()
-        except Exception as abort_exc:  # noqa: BLE001 - fenced or fatal: start a new producer
+            within(time.monotonic() + self.ack_timeout, self.writer.producer.abort_transaction, "txn-abort")
+        except Exception as abort_exc:  # noqa: BLE001 - fenced, fatal or hung: start a new producer
             log.warning("producer replaced", extra={"event": "producer_replaced", "error_type": type(abort_exc).__name__})
             self.writer.replace_producer()
             return

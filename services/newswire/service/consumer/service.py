@@ -27,6 +27,7 @@ from newswire.service.consumer.writer import BatchWriter, EnrichStage, ExtractSt
 from newswire.service.dedup_redis import make_dedup_index
 from newswire.service.endpoints import Health
 from newswire.service.kafka_io import BrokerUnavailable, ensure_topics, make_consumer, make_producer, topic_max_bytes
+from newswire.service.output_watch import OutputWatch
 from newswire.service.settings import Settings
 
 log = logging.getLogger("newswire.service.consumer")
@@ -64,6 +65,7 @@ class ConsumerService:
         self.broker_ok = True
         self._last_check = 0.0
         self.committer: Committer | None = None
+        self._transactional_id: str | None = None
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set; then finish the batch in hand, commit, close."""
@@ -76,6 +78,8 @@ class ConsumerService:
         writer, consumer = clients
         strategy = ExactlyOnce if s.exactly_once else AtLeastOnce
         committer = self.committer = strategy(writer, ack_timeout_seconds=s.shutdown_timeout_seconds)
+        self.health.stalled = committer.stalled
+        outputs = OutputWatch(s, [s.enriched_topic, s.dlq_topic]).start()
         try:
             consumer.subscribe([s.raw_topic], listener=_Listener(self))
             log.info("consuming", extra={"event": "start", "topic": s.raw_topic, "group": s.group_id})
@@ -90,13 +94,18 @@ class ConsumerService:
                     continue
                 if time.monotonic() - self._last_check >= _CHECK_INTERVAL_SECONDS:
                     self._check(consumer, committer)
-                self.health.set_ready(self.joined.is_set() and self.broker_ok)
+                # Not ready while writes fail or the metadata says they would (a partition
+                # without a leader or below min.insync.replicas), even when the brokers
+                # answer the lag check.
+                self.health.set_ready(self.joined.is_set() and self.broker_ok and not committer.failing
+                                      and not outputs.unwritable)
                 if records:
                     committer.handle(consumer, records)
                 if committer.backoff:
                     stop.wait(committer.backoff)
         finally:
             self.health.set_ready(False)
+            outputs.stop()
             try:
                 writer.close(timeout=s.shutdown_timeout_seconds)
             finally:
@@ -136,8 +145,12 @@ class ConsumerService:
         if not self.settings.exactly_once:
             return make_producer(self.settings)
         # Unique per process: KIP-447 fencing goes by consumer-group generation, not by id.
-        transactional_id = f"{self.settings.transactional_id_prefix}-{self.settings.group_id}-{uuid.uuid4().hex[:12]}"
-        producer = make_producer(self.settings, transactional_id=transactional_id)
+        # The same id for a replacement producer: its init_transactions() completes or
+        # aborts whatever transaction the one it replaces left open, and fences that one.
+        if self._transactional_id is None:
+            self._transactional_id = (f"{self.settings.transactional_id_prefix}-{self.settings.group_id}-"
+                                      f"{uuid.uuid4().hex[:12]}")
+        producer = make_producer(self.settings, transactional_id=self._transactional_id)
         producer.init_transactions()
         return producer
 
