@@ -13,48 +13,16 @@ import subprocess
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 
-from newswire.service.local_kafka import Config, LocalKafka
+from newswire.service.local_kafka import LocalKafka
+from tests.cluster.cluster_helpers import NODES, PARTITIONS, partitions_of, wait_for_isr
 
 REPO = Path(__file__).resolve().parents[2]
-NODES = 3
-PARTITIONS = 6
 BATCH = 2_000  # messages per phase: before the kill, with a node down, after the restart
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalKafka, str]]:
-    # A state dir of its own, and no developer settings that would change the cluster.
-    env = {k: v for k, v in os.environ.items() if k not in ("NEWSWIRE_KAFKA_PORT", "NEWSWIRE_KAFKA_SASL_USERS")}
-    env["NEWSWIRE_KAFKA_DIR"] = str(tmp_path_factory.mktemp("kafka-cluster"))
-    kafka = LocalKafka(Config.from_env(env))
-    try:
-        bootstrap = kafka.start(brokers=NODES)
-        yield kafka, bootstrap
-    finally:
-        kafka.stop()
-
-
-def partitions_of(admin: KafkaAdminClient, topic: str) -> list[dict[str, Any]]:
-    [described] = admin.describe_topics([topic])
-    return sorted(described["partitions"], key=lambda p: p["partition_index"])
-
-
-def wait_for_isr(admin: KafkaAdminClient, topic: str, size: int, timeout: float) -> float:
-    """Seconds until every partition has `size` in-sync replicas."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if all(len(p["isr_nodes"]) >= size for p in partitions_of(admin, topic)):
-            return time.monotonic() - started
-        time.sleep(0.5)
-    raise AssertionError(f"ISR not back to {size} within {timeout}s: {partitions_of(admin, topic)}")
 
 
 def produce(bootstrap: str, topic: str, start: int, count: int) -> tuple[list[int], int, float]:
