@@ -201,6 +201,7 @@ class ExactlyOnce(Committer):
         offsets = {tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1) for tp, batch in records.items()}
         pending: list[Pending] = []
         producer = self.writer.producer
+        committing = False  # past this point the transaction may have committed
         try:
             producer.begin_transaction()
             pending = self.writer.send_batch(records)
@@ -209,10 +210,11 @@ class ExactlyOnce(Committer):
                 item.future.get(timeout=max(deadline - time.monotonic(), 0.0))
             group = consumer.group_metadata()
             within(deadline, lambda: producer.send_offsets_to_transaction(offsets, group), "txn-offsets")
+            committing = True
             within(deadline, producer.commit_transaction, "txn-commit")
         except Exception as exc:  # noqa: BLE001 - any failure aborts the whole batch
             self._abort(pending, exc)
-            self._rewind(consumer, records)
+            self._rewind(consumer, records, ask_group=committing)
             m.RETRIES.inc(len(records))
             self._backing_off()
             return
@@ -221,16 +223,17 @@ class ExactlyOnce(Committer):
             self._delivered(item)
         self._committed(offsets)
 
-    def _rewind(self, consumer: Consumer, records: Batch) -> None:
-        """Back to the group's committed offset: the batch's start, unless the transaction
-        that failed to answer did commit (a replacement producer's init_transactions has
-        settled it); then the batch is not redone. The batch's start when the group
-        coordinator does not answer."""
+    def _rewind(self, consumer: Consumer, records: Batch, ask_group: bool) -> None:
+        """Back to the batch's start, or, when the commit itself failed (`ask_group`), to
+        the group's committed offset: a commit that did go through before the failure (a
+        replacement producer's init_transactions has settled it) is not redone. The
+        batch's start when the group coordinator does not answer."""
         for tp, batch in records.items():
+            committed = None
             try:
-                committed = consumer.committed(tp, timeout_ms=5000)
+                committed = consumer.committed(tp, timeout_ms=5000) if ask_group else None
             except KafkaError:
-                committed = None
+                pass
             offset = committed if committed is not None and committed > batch[0].offset else batch[0].offset
             consumer.seek(tp, offset)
 
