@@ -13,7 +13,7 @@ help:
 	@echo "make test        install what is missing, start a broker, run all tests, stop it"
 	@echo "make test-unit   unit tests only (no broker)"
 	@echo "make lint        import-linter layering contracts, ruff, mypy"
-	@echo "make test-cluster  a three-node Kafka cluster: a node SIGKILLed, nothing acknowledged lost"
+	@echo "make test-cluster  a three-node Kafka cluster: nodes SIGKILLed/restarted under newswire, nothing acknowledged lost"
 	@echo "make test-compose  the docker-compose stack on a real engine (tests/compose)"
 	@echo "make compose-up  docker compose up -d --build, until healthy (engine and images made if missing)"
 	@echo "make compose-down  docker compose down -v, and stop the engine compose-up started"

@@ -129,6 +129,16 @@ def flow(articles: list[tuple[str, bytes, str]]) -> list[tuple[bytes, bytes]]:
     return messages
 
 
+def flowing(bootstrap: str, name: str, count: int, rate: float, **env: str,
+            ) -> tuple[TopicSet, list[tuple[str, bytes, str]], Feeder, ServiceProcess]:
+    """Fresh topics, `count` articles (plus the bad messages) for a Feeder at `rate`, and
+    a `newswire consume` on the cluster (it creates the topics, replicated 3 times)."""
+    topics = topic_set(bootstrap, name)
+    articles = numbered_articles(count)
+    feeder = Feeder(bootstrap, topics.raw, flow(articles), rate)
+    return topics, articles, feeder, ServiceProcess.consume(topics, extra_env={**CLUSTER_ENV, **env})
+
+
 def wait_status(consumer: ServiceProcess, status: int, timeout: float) -> float:
     """Seconds until /readyz answers `status`."""
     started = time.monotonic()
@@ -153,12 +163,9 @@ def test_drain_while_brokers_are_killed_and_restarted(cluster: tuple[LocalKafka,
     busiest leader, start it again, kill another. Every message the cluster acknowledged
     comes out enriched or dead-lettered."""
     kafka, bootstrap = cluster
-    topics = topic_set(bootstrap, mode)
-    articles = numbered_articles(DRAINED)
-    messages = flow(articles)
     eos = {"NEWSWIRE_EXACTLY_ONCE": "true"} if mode == "exactly-once" else {}
-    consumer = ServiceProcess.consume(topics, extra_env={**CLUSTER_ENV, **eos})  # it creates the topics
-    feeder = Feeder(bootstrap, topics.raw, messages, RATE)
+    topics, articles, feeder, consumer = flowing(bootstrap, mode, DRAINED, RATE, **eos)
+    messages = feeder.messages
     events: list[str] = []
     try:
         consumer.wait_ready(timeout=120)
@@ -225,11 +232,8 @@ def test_two_of_three_down_stops_writes_and_commits_then_everything_flows(cluste
     controllers have no quorum): the consumer's writes stop, /readyz says 503, nothing is
     committed past what was delivered; one node back and everything flows again."""
     kafka, bootstrap = cluster
-    topics = topic_set(bootstrap, "two-down")
-    articles = numbered_articles(4_000)
-    messages = flow(articles)
-    consumer = ServiceProcess.consume(topics, extra_env=CLUSTER_ENV)
-    feeder = Feeder(bootstrap, topics.raw, messages, 150.0)
+    topics, articles, feeder, consumer = flowing(bootstrap, "two-down", 4_000, 150.0)
+    messages = feeder.messages
     statuses: list[tuple[float, int]] = []
     try:
         consumer.wait_ready(timeout=120)
@@ -288,11 +292,8 @@ def test_rolling_restart_while_articles_flow(cluster: tuple[LocalKafka, str]) ->
     """Each node in turn stopped (SIGTERM, as an operator restarts one) and started
     again, waiting for full ISRs in between, while articles flow."""
     kafka, bootstrap = cluster
-    topics = topic_set(bootstrap, "rolling")
-    articles = numbered_articles(9_000)
-    messages = flow(articles)
-    consumer = ServiceProcess.consume(topics, extra_env=CLUSTER_ENV)
-    feeder = Feeder(bootstrap, topics.raw, messages, 150.0)
+    topics, articles, feeder, consumer = flowing(bootstrap, "rolling", 9_000, 150.0)
+    messages = feeder.messages
     steps: list[str] = []
     under_replicated_seen = 0.0
     not_ready = 0
