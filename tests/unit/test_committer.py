@@ -392,3 +392,26 @@ def test_writes_waiting_too_long_count_as_stalled_until_the_batch_ends(monkeypat
     assert seen == [(True, False)]  # /readyz said 503 while the writes hung
     assert not committer.stalled() and health.ready
     assert READY.labels(service="consumer-test")._child_samples()[0].value == 1.0
+
+
+def test_a_producer_that_cannot_be_made_yet_is_retried_with_the_next_batch():
+    fenced = FakeProducer(fail=lambda topic, value: KafkaTimeoutError("no ack"), abort_raises=RuntimeError("fenced"))
+    fresh = FakeProducer()
+    attempts: list[str] = []
+
+    def factory() -> FakeProducer:
+        attempts.append("make")
+        if len(attempts) == 1:
+            return fenced
+        if len(attempts) == 2:
+            raise KafkaTimeoutError("init_transactions: brokers away")
+        return fresh
+
+    writer = BatchWriter(factory, pipeline=PipelineConfig(), enriched_topic=ENRICHED, dlq_topic=DLQ, group_id="g")
+    consumer = FakeConsumer()
+    committer = ExactlyOnce(writer, ack_timeout_seconds=1)
+    committer.handle(consumer, batch([article(1)]))  # does not raise
+    assert writer.needs_producer and consumer.seeks == {0: 10}
+    committer.handle(consumer, batch([article(1)]))
+    assert writer.producer is fresh and not writer.needs_producer
+    assert fresh.steps[-1] == "commit" and committer.next_offset == {P0: 11}

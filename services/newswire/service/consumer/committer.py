@@ -82,6 +82,8 @@ class Committer:
         """Write the batch's outputs and commit what they allow. Never raises for a
         failed write: it is retried (after `backoff`)."""
         started = time.perf_counter()
+        if self.writer.needs_producer:  # the last replacement failed: try again first
+            self.writer.replace_producer()
         try:
             self._handle(consumer, records)
         finally:

@@ -160,6 +160,7 @@ class BatchWriter:
         # batch they go to the DLQ instead (stage `produce`).
         self.refused: dict[tuple[TopicPartition, int], Failure] = {}
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
+        self.needs_producer = False  # the last replacement failed
 
     # -- sending -------------------------------------------------------------------
 
@@ -272,7 +273,13 @@ class BatchWriter:
             self.producer.close(timeout=1)
         except Exception:  # noqa: BLE001 - it is being thrown away
             pass
-        self.producer = self._make_producer()
+        try:
+            self.producer = self._make_producer()
+            self.needs_producer = False
+        except Exception as exc:  # noqa: BLE001 - brokers away: the closed one fails every send, so the batch is retried
+            self.needs_producer = True
+            log.warning("producer not replaced yet; trying again with the next batch", extra={
+                "event": "producer_replace_failed", "error_type": type(exc).__name__})
 
     def close(self, timeout: float) -> None:
         self.producer.close(timeout=timeout)
