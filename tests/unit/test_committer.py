@@ -387,7 +387,7 @@ def test_writes_waiting_too_long_count_as_stalled_until_the_batch_ends(monkeypat
 
     writer, _ = make_writer(SlowAcks())
     committer = AtLeastOnce(writer, ack_timeout_seconds=1)
-    health.stalled = committer.stalled
+    health.veto = committer.stalled
     committer.handle(FakeConsumer(), batch([article(1)]))
     assert seen == [(True, False)]  # /readyz said 503 while the writes hung
     assert not committer.stalled() and health.ready

@@ -20,19 +20,19 @@ log = logging.getLogger(__name__)
 
 class Health:
     """Liveness is the process answering; readiness is set by the service, and vetoed at
-    request time by a `stalled` check (writes waiting too long): a service loop blocked
-    waiting for acknowledgements cannot say so itself."""
+    request time by `veto` (say, writes failing or waiting too long): a service loop
+    blocked waiting for acknowledgements or a poll cannot say so itself."""
 
     def __init__(self, service: str) -> None:
         self.service = service
         self._ready = threading.Event()
-        self.stalled: Callable[[], bool] = lambda: False
+        self.veto: Callable[[], bool] = lambda: False
         # Read at each scrape, so the gauge and /readyz always agree.
         READY.labels(service=service).set_function(lambda: 1.0 if self.ready else 0.0)
 
     @property
     def ready(self) -> bool:
-        return self._ready.is_set() and not self.stalled()
+        return self._ready.is_set() and not self.veto()
 
     def set_ready(self, ready: bool) -> None:
         if ready != self._ready.is_set():

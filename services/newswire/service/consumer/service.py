@@ -78,8 +78,10 @@ class ConsumerService:
         writer, consumer = clients
         strategy = ExactlyOnce if s.exactly_once else AtLeastOnce
         committer = self.committer = strategy(writer, ack_timeout_seconds=s.shutdown_timeout_seconds)
-        self.health.stalled = committer.stalled
         outputs = OutputWatch(s, [s.enriched_topic, s.dlq_topic]).start()
+        # Not ready, whatever the loop is doing, while writes fail, hang, or the metadata
+        # says they would (an output partition without a leader or below min.insync.replicas).
+        self.health.veto = lambda: committer.failing or committer.stalled() or outputs.unwritable
         try:
             consumer.subscribe([s.raw_topic], listener=_Listener(self))
             log.info("consuming", extra={"event": "start", "topic": s.raw_topic, "group": s.group_id})
@@ -94,11 +96,7 @@ class ConsumerService:
                     continue
                 if time.monotonic() - self._last_check >= _CHECK_INTERVAL_SECONDS:
                     self._check(consumer, committer)
-                # Not ready while writes fail or the metadata says they would (a partition
-                # without a leader or below min.insync.replicas), even when the brokers
-                # answer the lag check.
-                self.health.set_ready(self.joined.is_set() and self.broker_ok and not committer.failing
-                                      and not outputs.unwritable)
+                self.health.set_ready(self.joined.is_set() and self.broker_ok)
                 if records:
                     committer.handle(consumer, records)
                 if committer.backoff:
