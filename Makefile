@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help up test lint test-unit test-integration test-cluster test-compose compose-up compose-down system-deps venv schemas evaluate evaluate-extraction evaluate-languages bench bench-smoke bench-enrich bench-enrich-cli bench-pathological screenshot gazetteer kafka-start kafka-stop clean
+.PHONY: help up test lint test-unit test-integration test-cluster test-compose compose-up compose-down system-deps venv schemas evaluate evaluate-extraction evaluate-languages bench bench-smoke bench-enrich bench-enrich-cli bench-feeds bench-pathological screenshot gazetteer kafka-start kafka-stop clean
 
 help:
 	@echo "make up          local broker + consumer + seeds published (+ Prometheus), until Ctrl-C"
@@ -23,6 +23,7 @@ help:
 	@echo "make evaluate-extraction  body P/R/F1, title/date, pages/s: newswire and trafilatura"
 	@echo "make bench       the benchmark table (under 10 minutes), bench/results/bench.json"
 	@echo "make bench-enrich  enrichment articles/s per core, per enricher"
+	@echo "make bench-feeds  feed polling: requests and 304s on twenty local feeds, ten minutes (OLD=path to compare)"
 	@echo "make bench-enrich-cli  newswire enrich FILE > out on one core, start-up excluded (OLD=path to compare)"
 	@echo "make screenshot  PNG of the enriched-articles rate in Prometheus (docs/)"
 
@@ -109,6 +110,10 @@ bench-enrich-cli: venv
 	$(BIN)/python bench/cli_enrich_bench.py --code this=. $(if $(OLD),--code old=$(OLD)) --json bench/results/cli-enrich.json
 
 # The cost of each pathological input (tests/hostile/pathological.py), CPU ms.
+# Feed polling before and after: twenty local feeds, --watch 30, ten minutes (OLD=path to compare).
+bench-feeds: system-deps venv
+	nice $(BIN)/python bench/feed_polling.py --minutes $(or $(MINUTES),10) --code this=. $(if $(OLD),--code old=$(OLD))
+
 bench-pathological: venv
 	$(BIN)/python bench/pathological.py --json bench/results/pathological.json
 
