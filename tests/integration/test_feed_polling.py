@@ -30,7 +30,7 @@ from newswire.service.poller import Poller, StateStore
 from newswire.service.ports import free_port
 from newswire.service.producer import Publisher
 from newswire.service.settings import Settings
-from tests.integration.kafka_helpers import REPO, TopicSet, end_offsets, read_topic
+from tests.integration.kafka_helpers import REPO, TopicSet, end_offsets, http_get, metric_value, read_topic
 from tests.local_http import Route, http_server, reply
 
 FEEDS = REPO / "tests" / "data" / "feeds"
@@ -300,17 +300,21 @@ def test_two_pollers_never_poll_the_same_feed(settings: Settings, make_poller) -
 # --- the command, as a user runs it ------------------------------------------------------
 
 
-def produce(settings: Settings, *args: str, seconds: float, metrics_port: int | None = None) -> tuple[int, str]:
-    """`newswire produce --watch ...` for `seconds`, then SIGTERM; (exit status, output)."""
+def produce(settings: Settings, *args: str, seconds: float, scrape: list[str] | None = None) -> tuple[int, str]:
+    """`newswire produce --watch ...` for `seconds`, then SIGTERM; (exit status, output).
+    `scrape` gets the /metrics text of just before the stop."""
+    metrics_port = free_port()
     env = {**os.environ, "NEWSWIRE_BOOTSTRAP_SERVERS": settings.bootstrap_servers, "NEWSWIRE_RAW_TOPIC": settings.raw_topic,
            "NEWSWIRE_FEED_STATE_TOPIC": settings.feed_state_topic, "NEWSWIRE_PARTITIONS": "3",
            "NEWSWIRE_FEED_MIN_INTERVAL_SECONDS": "0.5", "NEWSWIRE_FETCH_MIN_INTERVAL_SECONDS": "0",
-           "NEWSWIRE_FEED_MAX_INTERVAL_SECONDS": "1", "NEWSWIRE_METRICS_PORT": str(metrics_port or free_port()),
+           "NEWSWIRE_FEED_MAX_INTERVAL_SECONDS": "1", "NEWSWIRE_METRICS_PORT": str(metrics_port),
            "NEWSWIRE_LOG_FORMAT": "text"}
     proc = subprocess.Popen([sys.executable, "-m", "newswire.service.cli", "produce", *args], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         time.sleep(seconds)
+        if scrape is not None:
+            scrape.append(http_get(f"http://127.0.0.1:{metrics_port}/metrics")[1])
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=60)
     finally:
@@ -336,7 +340,8 @@ def test_watch_sends_one_full_get_then_only_conditional_requests_across_a_restar
         first_status, first_output = produce(settings, "--watch", "0.5", url, seconds=8)
         assert first_status == 0, first_output
         before_restart = len(server.to("/world.rss"))
-        second_status, second_output = produce(settings, "--watch", "0.5", url, seconds=8)
+        scraped: list[str] = []
+        second_status, second_output = produce(settings, "--watch", "0.5", url, seconds=8, scrape=scraped)
         assert second_status == 0, second_output
         requests = server.to("/world.rss")
         assert before_restart >= 2 and len(requests) > before_restart
@@ -347,6 +352,14 @@ def test_watch_sends_one_full_get_then_only_conditional_requests_across_a_restar
         assert "newswire/" in (requests[0].user_agent or "")
         assert published(settings) == 4
         assert "published 4" in first_output and "published 0" in second_output
+        [metrics] = scraped
+        # Every poll of the second run a 304 (one more may come between the scrape and the stop).
+        assert 2 <= metric_value(metrics, "newswire_feed_polls_total", outcome="304") <= len(requests) - before_restart
+        assert metric_value(metrics, "newswire_feed_polls_total", outcome="200") == 0  # nothing new after the restart
+        assert metric_value(metrics, "newswire_feeds", state="ok") == 1
+        assert metric_value(metrics, "newswire_feeds", state="failing") == 0
+        assert metric_value(metrics, "newswire_feed_most_overdue_seconds") < 5
+        assert "127.0.0.1:" not in "".join(m for m in metrics.splitlines() if m.startswith("newswire_feed"))
         [line] = feeds_status(settings)
         assert line.startswith(url + "\tok\tlast success 20") and "errors 0" in line
 

@@ -115,7 +115,8 @@ class StateStore:
 
 def error_outcome(exc: FeedError) -> str:
     if isinstance(exc, HTTPStatusError):
-        return status_outcome(exc.status)
+        # A 3xx here (a 304 nobody asked for, a redirect without Location) is no answer either.
+        return status_outcome(exc.status) if exc.status >= 400 else "refused"
     if isinstance(exc, FetchTimeout):
         return "timeout"
     if isinstance(exc, TooLarge):
