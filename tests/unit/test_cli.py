@@ -149,3 +149,21 @@ def test_watch_totals_count_skipped_articles():
 
     total = watch(Rescans(), ["x"], interval=0.01, stop=stop)  # type: ignore[arg-type]
     assert (total.published, total.skipped, total.failed) == (2, 2, 1)
+
+
+def test_polling_usage_errors_are_one_line_and_exit_2(tmp_path):
+    listing = tmp_path / "feeds.opml"
+    listing.write_text('<opml version="2.0"><body><outline xmlUrl="javascript:alert(1)"/></body></opml>', encoding="utf-8")
+    cases = {
+        ("produce", "--watch", "30", "--pollers", "2", "--poller-index", "2", "http://127.0.0.1:9/feed"):
+            "newswire: invalid settings: Value error, poller index 2 is not below the number of pollers 2",
+        ("produce", "--watch", "30", "--feeds", str(tmp_path / "missing.opml")):
+            f"newswire: {tmp_path / 'missing.opml'}: No such file or directory",
+        ("produce", "--watch", "30", "--feeds", str(listing)):
+            f"newswire: {listing}: feed 'javascript:alert(1)' is not an http(s) URL",
+        ("produce", "--watch", "30"): "newswire: nothing to publish: give files, folders or URLs, or --feeds LIST",
+    }
+    for args, expected in cases.items():
+        proc = run(*args, env={"NEWSWIRE_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}"})
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.decode().splitlines() == [expected], args

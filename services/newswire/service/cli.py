@@ -175,7 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         })
     except ValidationError as exc:
         first = exc.errors()[0]
-        return fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}", EXIT_USAGE)
+        where = ".".join(map(str, first["loc"]))  # empty for a rule between settings
+        return fail(f"invalid setting{' ' + where if where else 's'}: {first['msg']}", EXIT_USAGE)
     setup_logging(settings.log_level, settings.log_format)
 
     if args.command == "schemas":
