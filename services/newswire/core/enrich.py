@@ -24,9 +24,10 @@ from newswire.core.enrichers.counts import (
 )
 from newswire.core.enrichers.dates import DateMention, extract_dates
 from newswire.core.enrichers.dedup import DuplicateIndex, signature
-from newswire.core.enrichers.gazetteer import PLACE_KINDS, EntityCount, Mention, default_gazetteer, group
+from newswire.core.enrichers.gazetteer import PLACE_KINDS, EntityCount, Mention, default_gazetteer, group, resolve_places
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
 from newswire.core.enrichers.language import detect_language, primary_subtag
+from newswire.core.enrichers.names import NamedEntity, find_names, merge, surnames
 from newswire.core.enrichers.sanitize import sanitize_text
 from newswire.core.enrichers.tokens import WORD_RE, Tokens, tokenize, tokenize_plain
 from newswire.core.ids import content_hash
@@ -101,6 +102,7 @@ class _Work:
     title_tokens: int = 0
     tail_words: int = 0  # words of plain beyond scan_plain
     mentions: list[Mention] = field(default_factory=list)
+    names: list[NamedEntity] = field(default_factory=list)  # people and organisations found by form
     agencies: list[EntityCount] = field(default_factory=list)
     keywords: list[Keyword] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
@@ -151,7 +153,9 @@ def _tokens(w: _Work) -> None:
 def _entities(w: _Work) -> None:
     gazetteer = default_gazetteer()
     assert w.tokens is not None
-    w.mentions = gazetteer.find(w.tokens)
+    found = find_names(w.scan_plain, w.tokens, w.language)
+    found += surnames(found, w.scan_plain)
+    w.mentions, w.names = merge(resolve_places(gazetteer.find(w.tokens)), found, gazetteer, w.scan_plain)
     w.agencies = group(w.mentions, _AGENCIES)
     if w.article.attribution:
         w.agencies += group(gazetteer.find(tokenize(w.article.attribution)), _AGENCIES)
@@ -259,8 +263,8 @@ def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: Duplicat
                                   if w.truncated else normalized_body),
         keywords=w.keywords,
         places=_refs(group(w.mentions, PLACE_KINDS)),
-        organizations=_refs(group(w.mentions, _ORGS)),
-        people=_refs(group(w.mentions, _PEOPLE)),
+        organizations=_refs(group(w.mentions, _ORGS), [n for n in w.names if n.kind == "organization"]),
+        people=_refs(group(w.mentions, _PEOPLE), [n for n in w.names if n.kind == "person"]),
         dates=w.dates,
         agencies=list(dict.fromkeys(a.entity.name for a in w.agencies)),
         duplicate_of=duplicate.duplicate_of if duplicate else None,
@@ -294,10 +298,17 @@ def warm_up() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
-def _refs(counts: list[EntityCount]) -> list[EntityRef]:
-    return [construct(EntityRef, {"id": c.entity.id, "name": c.entity.name, "kind": c.entity.kind,
-                                  "country": c.entity.country, "count": c.count, "adjective_count": c.adjective_count})
+def _refs(counts: list[EntityCount], found: Sequence[NamedEntity] = ()) -> list[EntityRef]:
+    """The gazetteer's entities, then those found by form or context (named as written),
+    most mentioned first."""
+    refs = [construct(EntityRef, {"id": c.entity.id, "name": c.entity.name, "kind": c.entity.kind,
+                                  "country": c.entity.country, "count": c.count, "adjective_count": c.adjective_count,
+                                  "found_by": "gazetteer" if c.entity.curated else "geonames"})
             for c in counts]
+    refs += [construct(EntityRef, {"id": n.id, "name": n.name, "kind": n.kind, "country": None, "count": n.count,
+                                   "adjective_count": 0, "found_by": n.method})
+             for n in sorted(found, key=lambda n: -n.count)]
+    return refs
 
 
 def _dates(mentions: list[DateMention]) -> list[DateRef]:

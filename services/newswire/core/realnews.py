@@ -6,7 +6,7 @@ articles the team wrote in other languages, stored whole.
 Labels are names as a reader writes them ("Donald Trump", "Nigeria Police",
 "وزارة النقل"), with alternatives after "|". A prediction matches a label when the
 gazetteer resolves the label to the prediction's id, or when their names read alike
-(`name_key`: folded words, Cyrillic words by stem), or, for people, when the
+(`name_key`: folded words without a leading "the", Cyrillic words by stem), or, for people, when the
 prediction is the label's surname (the last words of the name). Each label is matched
 once: a second prediction for the same label is an extra.
 """
@@ -22,9 +22,10 @@ from typing import Any
 
 from newswire.core.enrich import enrich
 from newswire.core.enrichers.config import EnrichmentConfig
-from newswire.core.enrichers.gazetteer import cyrillic_stem
+from newswire.core.enrichers.gazetteer import default_gazetteer
+from newswire.core.enrichers.names import name_key as word_key
 from newswire.core.enrichers.tokens import tokenize
-from newswire.core.evaluate import Score, name_index
+from newswire.core.evaluate import Score, label_ids, name_index
 from newswire.core.models import EnrichedArticle, Source
 from newswire.core.sources import build_article
 from newswire.core.textnorm import normalize
@@ -32,7 +33,6 @@ from newswire.core.textnorm import normalize
 REALNEWS_FIELDS = ("language", "places", "organizations", "people", "dates")
 PUBLIC = "public"  # text nobody on the team wrote
 OURS = "ours"  # text the team wrote
-_CYRILLIC_VOWELS = "аеёиоуыэюяйь"
 
 
 class DatasetError(Exception):
@@ -48,9 +48,10 @@ class Item:
 
 
 def name_key(name: str) -> tuple[str, ...]:
-    """How a name is compared: its folded words, a Cyrillic word by its stem without a
-    final vowel (Жирнова and Жирнов, Андрея and Андрей read alike)."""
-    return tuple(stem.rstrip(_CYRILLIC_VOWELS) if (stem := cyrillic_stem(t)) else t for t in tokenize(name).folded)
+    """How a name is compared: its folded words, without a leading "the", a Cyrillic word
+    by its stem without a final vowel (Жирнова and Жирнов, Андрея and Андрей read alike)."""
+    words = [word_key(t) for t in tokenize(name).surface]
+    return tuple(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
 
 
 def load(labels_dir: Path, dataset_dir: Path) -> list[Item]:
@@ -92,9 +93,15 @@ def score_entities(score: Score, key: str, labels: Iterable[str], predicted: lis
                    surnames: bool = False) -> None:
     """Add one article's entity matches to `score` (the rules in the module docstring)."""
     gold = []
+    gazetteer = default_gazetteer()
     for label in labels:
         alternatives = _alternatives(label)
-        ids = {names[normalize(a)] for a in alternatives if normalize(a) in names}
+        ids = {i for a in alternatives for i in label_ids(a, names)}
+        for a in alternatives:  # what the gazetteer reads the whole label as ("Gomel": Homyel')
+            tokens = tokenize(a)
+            found = gazetteer.find(tokens)
+            if len(found) == 1 and (found[0].start, found[0].end) == (0, len(tokens.folded)):
+                ids |= {e.id for e in (found[0].entity, *found[0].alternatives)}
         gold.append((alternatives[0], ids, {name_key(a) for a in alternatives}))
     matched: set[int] = set()
     for p in predicted:

@@ -40,6 +40,9 @@ class Entity:
     kind: str
     name: str
     country: str | None
+    population: int = 0
+    admin: str | None = None  # the region a city lies in, where known (US states)
+    curated: bool = True  # from gazetteer.json; False: a GeoNames place (places.json)
 
 
 # Russian (and other Cyrillic) names decline: Россия, России, Россию; Москва, Москве.
@@ -74,9 +77,16 @@ class Mention:
     start: int  # token index
     end: int
     adjective: bool = False  # "الروسي", "Russian": the country named by its demonym
+    # Other places the same words name ("Georgia": the country, the US state), least
+    # likely last; resolve_places() chooses among them by the article's other places.
+    alternatives: tuple[Entity, ...] = ()
 
 
 _Entry = tuple[int, "Entity", "tuple[str, ...] | None", bool]
+# The surface an alias needs: None any, CAPITALISED a capital first letter (GeoNames' Latin
+# names: an ordinary word in lower case is no town), else the words as written.
+CAPITALISED: tuple[str, ...] = ()
+_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
 # What find does at a start form, decided once (Gazetteer._plan): (first alias word,
 # number of the entity it names alone or None, demonym?), settled by the next word unless
 # it continues a longer alias; or _LOOK, look closely (Gazetteer._match_at). Plain values,
@@ -117,7 +127,7 @@ def prefix_variants(token: str) -> tuple[str, ...]:
 
 
 class Gazetteer:
-    def __init__(self, entities: Iterable[dict[str, Any]]) -> None:
+    def __init__(self, entities: Iterable[dict[str, Any]], places: Iterable[list[Any]] = ()) -> None:
         # alias tokens -> [(priority, entity, surface tokens required or None, is demonym)]
         self._index: dict[tuple[str, ...], list[_Entry]] = {}
         self._longest: dict[str, int] = {}  # first folded token -> longest alias length
@@ -148,15 +158,47 @@ class Gazetteer:
                     _add(self._stems, stems, entry)
                 if len(key) == 1 and _is_cjk(key[0]) and len(key[0]) <= _CJK_MAX:
                     _add(self._cjk, key[0], entry)
+        for place_id, kind, name, country, admin, population, keys in places:
+            self._add_place(Entity(place_id, kind, name, country, population, admin, curated=False), keys)
         self._build_starts()
+
+    def _add_place(self, entity: Entity, keys: list[str]) -> None:
+        """A GeoNames place (places.json): its aliases come folded already, or as written
+        after "=" when they match only as written."""
+        self.entities.setdefault(entity.id, entity)
+        priority = _KIND_PRIORITY.get(entity.kind, 9)
+        for alias in keys:
+            surface: tuple[str, ...] | None = None
+            if alias.startswith("="):
+                tokens = tokenize(alias[1:])
+                key, surface = tuple(tokens.folded), tuple(tokens.surface)
+            else:
+                key = tuple(alias.split(" "))
+                if _LATIN_RE.match(key[0]):
+                    surface = CAPITALISED  # "Fleet" the town, not "the fleet"
+            entry = (priority, entity, surface, False)
+            if key in self._index:
+                _add(self._index, key, entry)
+            else:
+                self._index[key] = [entry]  # most keys are new: no sorting
+            first = key[0]
+            if len(key) > self._longest.get(first, 0):
+                self._longest[first] = len(key)
+            lead = first[:1]
+            if "\u0400" <= lead <= "\u04ff":
+                stems = tuple(cyrillic_stem(t) for t in key)
+                if all(stems):
+                    _add(self._stems, stems, entry)
+            elif len(key) == 1 and "\u3400" <= lead <= "\u9fff" and len(first) <= _CJK_MAX:
+                _add(self._cjk, first, entry)
 
     def english_aliases(self) -> dict[str, str]:
         """English alias -> entity id (for reading labels written in English)."""
         return dict(self._english)
 
     @classmethod
-    def from_json(cls, text: str) -> Gazetteer:
-        return cls(json.loads(text)["entities"])
+    def from_json(cls, text: str, places: str | None = None) -> Gazetteer:
+        return cls(json.loads(text)["entities"], json.loads(places)["places"] if places else ())
 
     def _build_starts(self) -> None:
         """Every written form that can begin a match -> the alias first words it stands
@@ -195,7 +237,7 @@ class Gazetteer:
             return _LOOK
         first = firsts[0]
         entries = self._index.get((first,))
-        if entries and entries[0][2] is None:  # the word alone is an alias, in any case
+        if entries and entries[0][2] is None and len(entries) == 1:  # the word alone is an alias, in any case
             self._alone.append(entries[0][1])
             return (first, len(self._alone) - 1, entries[0][3])
         if not entries and not self._may_stem(form):  # it only begins longer aliases
@@ -285,15 +327,23 @@ class Gazetteer:
         for token in folded[i + 1:i + self._longest[first]]:
             if key not in prefixes:
                 break  # no longer alias begins with these words
+            if "'" in token or "’" in token:  # "New Mexico’s", "South Dakota's": the name ends here
+                key = (*key, prefix_variants(token)[-1])
+                if key in index:
+                    keys.append(key)
+                break
             key = (*key, token)
             if key in index:
                 keys.append(key)
         for key in reversed(keys):
             size = len(key)
-            for _, entity, required, adjective in index[key]:
-                if required is None or (required[0] in _surface_forms(surface[i])
-                                        and tuple(surface[i + 1:i + size]) == required[1:]):
-                    return Mention(entity, i, i + size, adjective)
+            fits = [(entity, adjective) for _, entity, required, adjective in index[key]
+                    if required is None or (surface[i][:1].isupper() if required is CAPITALISED else (
+                        required[0] in _surface_forms(surface[i]) and tuple(surface[i + 1:i + size]) == required[1:]))]
+            if fits:
+                entity, adjective = fits[0]
+                others = tuple(e for e, _ in fits[1:] if e.kind in PLACE_KINDS and e.id != entity.id)
+                return Mention(entity, i, i + size, adjective, others if entity.kind in PLACE_KINDS else ())
         return None
 
     def _find_stemmed(self, folded: list[str], i: int) -> Mention | None:
@@ -335,13 +385,43 @@ def _add(index: dict[Any, list[_Entry]], key: object, entry: _Entry) -> None:
     entries = index.setdefault(key, [])
     if all(e[1].id != entry[1].id or e[2] != entry[2] for e in entries):
         entries.append(entry)
-        entries.sort(key=lambda e: (e[0], e[1].id))
+        # The most likely reading first: a name before a demonym, the curated gazetteer
+        # before GeoNames, a country before a region before a city, the larger city.
+        entries.sort(key=lambda e: (e[0] >= 10, not e[1].curated, e[0], -e[1].population, e[1].id))
 
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    text = resources.files("newswire.core").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
-    return Gazetteer.from_json(text)
+    data = resources.files("newswire.core").joinpath("data")
+    return Gazetteer.from_json(data.joinpath("gazetteer.json").read_text(encoding="utf-8"),
+                               data.joinpath("places.json").read_text(encoding="utf-8"))
+
+
+def _country_of(entity: Entity) -> str | None:
+    return entity.id if entity.kind == "country" else entity.country
+
+
+def resolve_places(mentions: list[Mention]) -> list[Mention]:
+    """Choose, for words that name several places, the one the article means: the one
+    that lies in (or is) a place named unambiguously in the same article ("Georgia" beside
+    "Atlanta" is the US state, beside "Tbilisi" the country), else the likeliest (the
+    order of Mention.alternatives: curated first, then the larger)."""
+    if not any(m.alternatives for m in mentions):
+        return mentions
+    settled = [m.entity for m in mentions if not m.alternatives and m.entity.kind in PLACE_KINDS]
+    places = {e.id for e in settled} | {e.admin for e in settled if e.admin}
+    countries = {_country_of(e) for e in settled}
+    out = []
+    for m in mentions:
+        if m.alternatives:
+            candidates = (m.entity, *m.alternatives)
+            best = max(range(len(candidates)), key=lambda i: (
+                candidates[i].id in places or candidates[i].admin in places,
+                _country_of(candidates[i]) in countries, -i))
+            if best:
+                m = Mention(candidates[best], m.start, m.end, m.adjective)
+        out.append(m)
+    return out
 
 
 @dataclass(frozen=True)
