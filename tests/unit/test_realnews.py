@@ -80,15 +80,17 @@ def test_surnames_count_only_for_people():
     assert (score.tp, score.fp, score.fn) == (0, 1, 1)
 
 
-# The issue's targets where they are reached; elsewhere the best figure measured, a little
-# under it (README: accuracy), so that a regression fails.
+# The issue's targets where they are reached (people; organisations' and dates' precision);
+# elsewhere the best figure measured, a little under it (README: accuracy), so that a
+# regression fails: organisations' recall (0.52 measured; target 0.7) and places (0.82
+# precision, 0.85 recall measured; target 0.95 / 0.85) are not reached.
 @pytest.mark.parametrize(
     "field, precision, recall",
     [
         ("language", 0.99, 0.99),
-        ("places", 0.80, 0.55),
-        ("organizations", 0.90, 0.10),
-        ("people", 0.90, 0.0),
+        ("people", 0.90, 0.70),
+        ("organizations", 0.90, 0.50),
+        ("places", 0.80, 0.82),
         ("dates", 0.95, 0.90),
     ],
 )

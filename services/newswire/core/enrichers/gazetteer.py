@@ -22,7 +22,7 @@ from importlib import resources
 from itertools import compress
 from typing import Any
 
-from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, tokenize
+from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, fold_token, tokenize
 from newswire.core.textrules import ARABIC_CONJUNCTIONS, ARABIC_LETTER_PREFIXES, ARABIC_PREPOSITIONS, ELISION_RE
 
 PLACE_KINDS = frozenset({"country", "city", "region"})
@@ -91,7 +91,7 @@ _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
 # number of the entity it names alone or None, demonym?), settled by the next word unless
 # it continues a longer alias; or _LOOK, look closely (Gazetteer._match_at). Plain values,
 # not Entity objects, so that the garbage collector soon stops tracking the 50k tuples.
-_Plan = tuple[str, "int | None", bool]
+_Plan = tuple[str, "int | None", bool, bool]  # ..., and whether it must be capitalised
 _LOOK = True
 
 
@@ -229,6 +229,7 @@ class Gazetteer:
         self._alone: list[Entity] = []  # entities of the plans, by number
         self._plans = {form: self._plan(form, firsts) for form, firsts in starts.items()}
         self._known = dict(self._plans)  # and the other words seen, see _plans_of
+        self._names: dict[str, tuple[int, list[Mention]]] = {}  # see find_in_name
 
     def _plan(self, form: str, firsts: tuple[str, ...]) -> _Plan | bool:
         """How find treats a start form. Unless the next word continues a longer alias,
@@ -237,11 +238,11 @@ class Gazetteer:
             return _LOOK
         first = firsts[0]
         entries = self._index.get((first,))
-        if entries and entries[0][2] is None and len(entries) == 1:  # the word alone is an alias, in any case
-            self._alone.append(entries[0][1])
-            return (first, len(self._alone) - 1, entries[0][3])
+        if entries and len(entries) == 1 and (entries[0][2] is None or entries[0][2] is CAPITALISED):
+            self._alone.append(entries[0][1])  # the word alone is an alias (capitalised, for GeoNames)
+            return (first, len(self._alone) - 1, entries[0][3], entries[0][2] is CAPITALISED)
         if not entries and not self._may_stem(form):  # it only begins longer aliases
-            return (first, None, False)
+            return (first, None, False, False)
         return _LOOK
 
     def find(self, tokens: Tokens) -> list[Mention]:
@@ -257,9 +258,9 @@ class Gazetteer:
                 continue
             plan = plans[i]
             if plan is not _LOOK:
-                first, alone, adjective = plan  # type: ignore[misc]
+                first, alone, adjective, capital = plan  # type: ignore[misc]
                 if i == last or (first, folded[i + 1]) not in pairs:  # no longer alias here
-                    if alone is not None:
+                    if alone is not None and (not capital or surface[i][:1].isupper()):
                         mentions.append(Mention(entities[alone], i, i + 1, adjective))
                     continue
             found = self._match_at(folded, surface, i)
@@ -267,6 +268,23 @@ class Gazetteer:
                 mentions += found
                 end = found[-1].end
         return mentions
+
+    def find_in_name(self, name: str) -> tuple[int, list[Mention]]:
+        """(number of words, the mentions) of a short text such as a person's or an
+        organisation's name, remembered: names recur from article to article, and most
+        contain no alias at all, which the plans tell without tokenising."""
+        known = self._names.get(name)
+        if known is None:
+            words = name.split()
+            if not any(self._plans_of([fold_token(w) for w in words])) and "'" not in name and "’" not in name:
+                known = (len(tokenize(name).folded), [])
+            else:
+                tokens = tokenize(name)
+                known = (len(tokens.folded), self.find(tokens))
+            if len(self._names) > WORD_CACHE_SIZE:
+                self._names.clear()
+            self._names[name] = known
+        return known
 
     def _plans_of(self, folded: list[str]) -> list[_Plan | bool | None]:
         """The plan of each token, false for the many that can't begin a mention: one dict

@@ -27,11 +27,12 @@ from importlib import resources
 
 from newswire.core.enrichers.gazetteer import PLACE_KINDS, Gazetteer, Mention, cyrillic_stem
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, stopwords
-from newswire.core.enrichers.tokens import Tokens, fold_token, tokenize
+from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, fold_token, tokenize
 
 _CYRILLIC_VOWELS = "аеёиоуыэюяйь"
 
 
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def name_key(word: str) -> str:
     """How a name word is compared: folded, a Cyrillic word by its stem without a final
     vowel (Андрея and Андрей, Жирнова and Жирнов read alike)."""
@@ -53,12 +54,15 @@ class Name:
 class _Lexicon:
     given: frozenset[str]
     common: dict[str, frozenset[str]]
+    arabic_starts: frozenset[str]  # the words an Arabic-script name can begin with
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
     doc = json.loads(resources.files("newswire.core").joinpath("data/names.json").read_text(encoding="utf-8"))
-    return _Lexicon(frozenset(doc["given"]), {lang: frozenset(words) for lang, words in doc["common"].items()})
+    given = frozenset(doc["given"])
+    arabic = frozenset(g for g in given if "\u0600" <= g[:1] <= "\u06ff") | _AR_ORG_HEADS
+    return _Lexicon(given, {lang: frozenset(words) for lang, words in doc["common"].items()}, arabic)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -117,6 +121,7 @@ _ORG_NAMES = _words("nationalrat bundesrat ständerat bundesgericht bundestag bu
 _ORG_SUFFIXES = ("gewerkschaft", "gewerkschaftsbund", "verband", "vereinigung", "institut", "ministerium", "gericht",
                  "behörde", "agentur", "partei", "kommission", "akademie", "bundesamt", "bakanlığı", "müdürlüğü",
                  "birliği", "sendikası", "partisi", "kurulu", "ajansı")
+_ORG_SUFFIX_RE = re.compile("(?:" + "|".join(_ORG_SUFFIXES) + ")$")
 # A run ending in one of these is a market index, not an organisation.
 _NOT_ORG = _words("index composite average futures")
 # Words that say the capitalised name after them is an organisation.
@@ -145,10 +150,15 @@ _TAIL_JOINERS = _words("of for on de del du des für")
 _HEAD_FIRST = _words("parti assemblée union institut conseil partido unión instituto consejo")
 
 _UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper())
-_WORD = rf"(?:(?:al|el|ad|ash|as|at|az|ar|d|l)['’-])?[{_UPPER}][^\s,;:!?()\[\]{{}}\"“”«»„/…]*"
+# (A prefix like "al-" or "l'" needs no pattern: the run starts at the capital after it.)
+_WORD = rf"[{_UPPER}][^\s,;:!?()\[\]{{}}\"“”«»„/…]*+"  # (possessive: a word is taken whole)
 _JOIN = r"(?:of|and|for|on|the|de|del|della|di|do|dos|das|du|des|la|le|les|el|y|et|e|und|für|der|ve|и|van|von|den|bin|ibn|&)"
 # A capitalised run: capitalised words, with lower-case joiners between them.
-_RUN_RE = re.compile(rf"{_WORD}(?:[ \u00a0](?:{_JOIN}[ \u00a0])*{_WORD})*")
+_RUN_RE = re.compile(rf"{_WORD}(?:[ \u00a0](?:{_JOIN}[ \u00a0])*{_WORD})+")
+# One capitalised word is a name only when something says so, found by these in one pass
+# each: a word that says what follows ("investor SoftBank", "le syndicat SUD-Rail"), an
+# organisation's compound name ("Bundesgericht", "Industriellenvereinigung").
+_COMPOUNDING = frozenset({"de", "tr", "nl"})  # languages that write organisations as one compound word
 _ACRONYM_RE = re.compile(rf"\(([{_UPPER}][{_UPPER}A-Za-zÀ-ÿ.\-]{{1,7}})\)")
 _QUOTED_RE = re.compile(r"«([^»\s][^»]{0,40})»")
 _SENTENCE_END = ".!?\n:;\"“”«»"
@@ -168,11 +178,13 @@ def _clean(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _is_title(folded: str) -> bool:
     return folded in _TITLES or (len(folded) > 8 and folded.endswith(_TITLE_SUFFIXES)) or (
         "-" in folded and any(part in _TITLES for part in folded.split("-")))
 
 
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _is_org_word(folded: str) -> bool:
     return folded in _ORG_WORDS or _compound(folded)
 
@@ -180,7 +192,8 @@ def _is_org_word(folded: str) -> bool:
 def _compound(folded: str) -> bool:
     """A German or Turkish compound ending in an organisation word ("Gewerkschaftsbund",
     "Industriellenvereinigung"), or one of the few that are names by themselves."""
-    return folded in _ORG_NAMES or any(folded.endswith(s) and len(folded) > len(s) + 2 for s in _ORG_SUFFIXES)
+    match = _ORG_SUFFIX_RE.search(folded)
+    return folded in _ORG_NAMES or (match is not None and match.start() > 2)
 
 
 def _is_initial(word: str) -> bool:
@@ -209,17 +222,22 @@ def _ends_with_place(words: list[str]) -> bool:
     return any(m.end == len(tokens.folded) and m.entity.kind in PLACE_KINDS for m in default_gazetteer().find(tokens))
 
 
+_RUNS: dict[tuple[object, ...], list[Name]] = {}  # see _Finder.runs
+
+
 class _Finder:
     """The state of one article's scan."""
 
-    def __init__(self, text: str, language: str) -> None:
+    def __init__(self, text: str, tokens: Tokens, language: str) -> None:
         self.text = text
+        self.tokens = tokens
         lex = lexicon()
         self.given = lex.given
         self.common = lex.common.get(language, frozenset())
         self.stop = stopwords(language) if language in STOPWORD_LANGUAGES else frozenset()
         self.language = language
         self.found: list[Name] = []
+        self.arabic_starts = lex.arabic_starts
 
     def add(self, kind: str, words: list[str], method: str) -> None:
         name = " ".join(words).strip(" .-")
@@ -229,7 +247,23 @@ class _Finder:
     # Latin, Cyrillic and Greek: capitalised runs.
     def runs(self) -> None:
         text = self.text
+        # One capitalised word is a name only when something says so: a word before it that
+        # says what it is ("investor SoftBank", "le syndicat SUD-Rail"), or its form, a
+        # compound organisation word ("Bundesgericht", "Industriellenvereinigung"). The
+        # article's vocabulary (a set) says which to look for, so most articles skip both.
+        vocabulary = set(self.tokens.folded)
+        for word in vocabulary & _APPOSITION:
+            for match in _apposition_re(word).finditer(text):
+                name = _clean(match.group(1)).rstrip(".")
+                if name_key(name) not in self.given and not _is_org_word(fold_token(name)):
+                    self.add("organization", [name], "apposition")
+        if self.language in _COMPOUNDING:
+            compounds = {t for t in vocabulary if len(t) > 8 and _compound(t)}
+            for written, folded in zip(self.tokens.surface, self.tokens.folded):
+                if folded in compounds and written[:1].isupper():
+                    self.add("organization", [written], "org-word")
         for match in _RUN_RE.finditer(text):
+            group = match.group()
             before = text[max(0, match.start() - 40):match.start()]
             tail = before.rstrip()
             start_of_sentence = not tail or tail[-1] in _SENTENCE_END
@@ -243,15 +277,28 @@ class _Finder:
             apposition = bool(previous) and not previous.endswith((",", ".")) and fold_token(previous) in _APPOSITION
             # A word ending in a full stop ends a sentence, unless it is an initial or an abbreviation.
             pieces: list[list[str]] = [[]]
-            for word in match.group().split():
+            for word in group.split():
                 pieces[-1].append(word)
                 if word.endswith(".") and not _is_initial(word) and word[:-1].casefold() not in _ABBREVIATIONS:
                     pieces[-1][-1] = word[:-1]
                     pieces.append([])
             following = text[match.end():match.end() + 30]
             for k, piece in enumerate(p for p in pieces if p):
-                self.run(piece, start_of_sentence if k == 0 else True, context and k == 0, apposition and k == 0,
-                         following if k == len(pieces) - 1 or not pieces[-1] else "")
+                after = following if k == len(pieces) - 1 or not pieces[-1] else ""
+                # What a run gives depends only on its words and these few facts: runs recur
+                # from article to article ("President Donald Trump", "the Associated Press"),
+                # so the outcome is remembered, bounded like the word caches.
+                key = (tuple(piece), start_of_sentence if k == 0 else True, context and k == 0, apposition and k == 0,
+                       after.split(" ", 2)[1] if after.startswith(" ") and " " in after[1:] else "", self.language)
+                known = _RUNS.get(key)
+                if known is None:
+                    mark = len(self.found)
+                    self.run(piece, key[1], key[2], key[3], after)
+                    known = _RUNS[key] = self.found[mark:]
+                    if len(_RUNS) > WORD_CACHE_SIZE:
+                        _RUNS.clear()
+                else:
+                    self.found += known
 
     def run(self, raw: list[str], start_of_sentence: bool, context: bool, apposition: bool, following: str) -> None:
         while raw and any(c.isdigit() for c in raw[-1]):
@@ -260,7 +307,7 @@ class _Finder:
             return  # a dateline or a shouted headline
         words = [_clean(w) for w in raw]
         folded = [fold_token(w.rstrip(".")) for w in words]
-        while words and folded[0] in self.stop:  # "Laut Wifo", "With Post wires"
+        while words and folded[0] in self.stop and not _is_title(folded[0]):  # "Laut Wifo", "With Post wires"
             raw, words, folded = raw[1:], words[1:], folded[1:]
         if not words:
             return
@@ -408,6 +455,12 @@ class _Finder:
                 self.add("organization", words, "apposition")
 
 
+@lru_cache(maxsize=256)
+def _apposition_re(word: str) -> re.Pattern[str]:
+    """The word (any case) and the one capitalised word after it, alone."""
+    return re.compile(rf"(?<![^\W_])(?i:{re.escape(word)})[ \u00a0]+({_WORD})(?![ \u00a0][{_UPPER}])")
+
+
 def _subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(c in it for c in short)
@@ -461,8 +514,14 @@ def _arabic(finder: _Finder, tokens: Tokens) -> None:
     folded, surface = tokens.folded, tokens.surface
     given, common = finder.given, finder.common
     n = len(folded)
-    i = 0
-    while i < n:
+    starts = finder.arabic_starts
+    # Only the words that can begin a name (a given name, an organisation word, either with
+    # a letter prefix) are looked at closely; found in one pass of set lookups.
+    candidates = [i for i, t in enumerate(folded) if t in starts or (t[:1] in _AR_PREFIXES and t[1:] in starts)]
+    done = 0
+    for i in candidates:
+        if i < done:
+            continue
         token = folded[i]
         bare, written = token, surface[i]
         if token not in given and token not in _AR_ORG_HEADS and token[:1] in _AR_PREFIXES and len(token) > 3:
@@ -472,7 +531,7 @@ def _arabic(finder: _Finder, tokens: Tokens) -> None:
             # A name has a definite word (وزارة النقل), but for a party's (حزب مستقبل وطن).
             if end > i + 1 and (bare in _AR_BARE_NAMES or any(w.startswith(("ال", "لل", "وال")) for w in folded[i + 1:end])):
                 finder.add("organization", [written, *surface[i + 1:end]], "org-word")
-                i = end
+                done = end
                 continue
         # A given name (never a definite word), then the rest of the name: another given
         # name, a family name with ال (not a common word), عبد/أبو/بن and the next word, or
@@ -481,8 +540,7 @@ def _arabic(finder: _Finder, tokens: Tokens) -> None:
             titled = any(t in _AR_ROLES for t in folded[max(0, i - 4):i])
             nxt = folded[i + 1] if i + 1 < n else ""
             if bare in common and not titled and not (nxt in given or nxt in _AR_NAME_PARTS):
-                i += 1  # a name that is also a word (مدينة "city", حياة "life"), without a role
-                continue
+                continue  # a name that is also a word (مدينة "city", حياة "life"), without a role
             end = i + 1
             while end < n and end - i < 4:
                 nxt = folded[end]
@@ -498,9 +556,7 @@ def _arabic(finder: _Finder, tokens: Tokens) -> None:
                 break
             if end - i >= 2:
                 finder.add("person", [written, *surface[i + 1:end]], "arabic-name")
-                i = end
-                continue
-        i += 1
+                done = end
 
 
 def _arabic_org_end(folded: list[str], i: int, head: str) -> int:
@@ -526,8 +582,8 @@ def _arabic_org_end(folded: list[str], i: int, head: str) -> int:
 
 def find_names(text: str, tokens: Tokens, language: str) -> list[Name]:
     """Every mention of a person or organisation found by form or context, in order of
-    the kind of evidence (acronyms, then the rest), surnames last."""
-    finder = _Finder(text, language)
+    the kind of evidence (acronyms, then the rest), surnames last (see surnames())."""
+    finder = _Finder(text, tokens, language)
     finder.acronyms()
     if any("\u0600" <= c <= "\u06ff" for c in text[:200]):
         _arabic(finder, tokens)
@@ -535,26 +591,25 @@ def find_names(text: str, tokens: Tokens, language: str) -> list[Name]:
     if language in ("ru", "uk", "be", "kk", "bg"):
         _russian_orgs(finder)
         finder.quoted()
-    return finder.found
+    return finder.found + surnames(finder.found, tokens)
 
 
-def surnames(found: Iterable[Name], text: str) -> list[Name]:
-    """The last name of each person found, written alone later ("Lynn said"): the same
-    person again."""
-    people: dict[str, str] = {}
+def surnames(found: Iterable[Name], tokens: Tokens) -> list[Name]:
+    """The last name of each person found, written alone ("Lynn said"): the same person
+    again. Alone: not next to another capitalised word, which would make it part of a
+    longer name (found whole already)."""
+    people: dict[str, tuple[str, str]] = {}  # surname -> (full name, the word before the surname)
     for n in found:
         if n.kind == "person" and " " in n.name:
-            people.setdefault(name_key(n.name.split()[-1]), n.name)
-    if not people:
+            words = n.name.split()
+            people.setdefault(words[-1], (n.name, words[-2]))
+    surface = tokens.surface
+    if not people or not people.keys() & set(surface):
         return []
-    out = []
-    for match in _RUN_RE.finditer(text):
-        words = match.group().split()
-        if len(words) == 1:
-            key = name_key(_clean(words[0]).rstrip("."))
-            if key in people:
-                out.append(Name("person", people[key], "surname"))
-    return out
+    last = len(surface) - 1
+    return [Name("person", people[w][0], "surname") for i, w in enumerate(surface)
+            if w in people and not (i and surface[i - 1] == people[w][1])  # (the full name, counted already)
+            and not (i < last and surface[i + 1][:1].isupper())]
 
 
 @dataclass(frozen=True)
@@ -584,14 +639,13 @@ def merge(mentions: list[Mention], found: list[Name], gazetteer: Gazetteer, text
         if name.method.startswith("acronym-alias:"):
             aliases.append((name.name, name.method.split(":", 1)[1]))
             continue
-        tokens = tokenize(name.name)
-        inside = gazetteer.find(tokens)
-        if len(inside) == 1 and inside[0].start == 0 and inside[0].end == len(tokens.folded):
+        size, inside = gazetteer.find_in_name(name.name)
+        if len(inside) == 1 and inside[0].start == 0 and inside[0].end == size:
             continue  # the gazetteer knows it
         if any(m.entity.kind == name.kind or (m.entity.kind == "agency" and name.kind == "organization") for m in inside):
             continue  # a listed person or organisation inside ("Luiz Inácio Lula"): the gazetteer's
-        if name.kind == "person" and name.method == "given-name" and any(
-                m.end == len(tokens.folded) and m.entity.curated for m in inside):
+        if name.kind == "person" and name.method in ("given-name", "surname") and any(
+                m.end == size and m.entity.curated for m in inside):
             continue  # "Real Madrid", "Afghan Taliban": a club, a group, not a person
         for m in inside:
             nested[(m.entity.id, m.adjective)] = nested.get((m.entity.id, m.adjective), 0) + 1

@@ -1,0 +1,79 @@
+"""People and organisations found by form and context (enrichers/names.py), and the
+longest mention winning over the gazetteer's shorter ones."""
+
+import pytest
+
+from newswire.core.enrich import enrich
+from newswire.core.models import Source
+from newswire.core.sources import build_article
+
+SOURCE = Source(name="test", kind="jsonl", location="test")
+
+
+def enriched(title: str, body: str, language: str):
+    article = build_article({"title": title, "body": body, "language": language}, source=SOURCE)
+    return enrich(article).enrichment
+
+
+def names(refs):
+    return {r.name: r.found_by for r in refs}
+
+
+@pytest.mark.parametrize(
+    "language, body, person, found_by",
+    [
+        ("en", "Photos of Kate Henshaw were released online this week.", "Kate Henshaw", "given-name"),
+        ("en", "Dr. Joneigh Khaldun of the state health department warned residents.", "Joneigh Khaldun", "title"),
+        ("fr", "Face à elle, M. Girardin a promis de remettre la sécurité au cœur du mandat.", "Girardin", "title"),
+        ("tr", "Tarım ve Orman Bakanı İbrahim Yumaklı, dün toplantıda yeni programı açıkladı.", "İbrahim Yumaklı", "title"),
+        ("ru", "Председатель профсоюза Галина Меркулова заявила, что учителям нужна помощь.", "Галина Меркулова", "given-name"),
+        ("ar", "وقال وزير النقل رشيد عامري إن الوزارة منفتحة على الحوار مع النقابات.", "رشيد عامري", "arabic-name"),
+    ],
+)
+def test_people_the_gazetteer_does_not_list(language, body, person, found_by):
+    e = enriched("News", body, language)
+    assert names(e.people).get(person) == found_by, e.people
+
+
+def test_the_surname_alone_is_the_same_person():
+    e = enriched("Coach", "Chargers coach Anthony Lynn lost on Monday. Lynn said the team needed help. "
+                          "Lynn added that the season was not over.", "en")
+    [lynn] = [r for r in e.people if "Lynn" in r.name]
+    assert (lynn.name, lynn.count) == ("Anthony Lynn", 3)
+    assert not any(r.name == "Lynn" for r in e.places)  # Lynn, Massachusetts is not meant
+
+
+@pytest.mark.parametrize(
+    "language, body, organization, found_by",
+    [
+        ("es", "Según el cómputo del Tribunal Supremo Electoral (TSE), el senador ganó la segunda vuelta.",
+         "Tribunal Supremo Electoral", "acronym"),
+        ("en", "The Michigan Department of Health and Human Services says the risk continues.",
+         "Michigan Department of Health and Human Services", "org-word"),
+        ("tr", "Sağlık Bakanlığı'ndan yapılan açıklamada acil servislerin açık kaldığı belirtildi.",
+         "Sağlık Bakanlığı", "org-word"),
+        ("ar", "وقال إن المفاوضات مع وزارة النقل وصلت إلى طريق مسدود بعد ثلاث جولات.", "وزارة النقل", "org-word"),
+        ("fr", "Le syndicat SUD-Rail a annoncé qu'il se joindrait au mouvement de grève.", "SUD-Rail", "apposition"),
+        ("de", "Das Budget soll im Nationalrat beraten werden, sagte der Minister am Dienstag.", "Nationalrat", "org-word"),
+    ],
+)
+def test_organisations_by_their_form(language, body, organization, found_by):
+    e = enriched("News", body, language)
+    assert names(e.organizations).get(organization) == found_by, e.organizations
+
+
+def test_a_place_inside_a_longer_name_is_no_place():
+    e = enriched("Sports", "Chargers coach Anthony Lynn spoke to the Los Angeles Times after the game.", "en")
+    assert not any(r.name == "Los Angeles" for r in e.places), e.places
+    assert "Los Angeles Times" in names(e.organizations)
+
+
+def test_the_gazetteer_wins_for_what_it_lists():
+    e = enriched("Talks", "President Donald Trump met UN Secretary-General António Guterres in New York.", "en")
+    assert names(e.people) == {"Donald Trump": "gazetteer", "António Guterres": "gazetteer"}
+
+
+def test_ordinary_capitalised_words_are_no_names():
+    e = enriched("Markets", "The Davis Cup Final began on Monday. Blossom Music Center will host the tour. "
+                            "Real Madrid won.", "en")
+    assert e.people == [], e.people
