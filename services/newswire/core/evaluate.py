@@ -35,6 +35,7 @@ class Score:
     fn_unknown: int = 0  # gold labels the gazetteer has no entity for
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
+    by_method: dict[str, list[int]] = field(default_factory=dict)  # found_by -> [tp, fp] (real-news set)
 
     @property
     def precision(self) -> float:
@@ -127,7 +128,7 @@ def evaluate(path: Path, config: EnrichmentConfig | None = None, dedup_threshold
 def _score_article(scores: dict[str, Score], key: str, labels: dict[str, Any], e: Enrichment, names: dict[str, str]) -> None:
     scores["language"].add(key, {labels["language"]}, {e.language})
     for name in ENTITY_FIELDS:
-        predicted = {ref.id for ref in getattr(e, name) if ref.count and ref.found_by == "gazetteer"}
+        predicted = {ref.id for ref in getattr(e, name) if ref.count and ref.found_by in ("gazetteer", "geonames")}
         # A label stands for the entity predicted when it can mean it, else its likeliest one.
         gold = set()
         for label in labels.get(name, []):
@@ -153,6 +154,9 @@ def report(scores: Scores, verbose: bool = False) -> str:
     for name, s in overall.items():
         lines.append(f"{name:<14} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>5} {s.fp:>5} {s.fn:>5}"
                      f" {s.fn_unknown:>16} {s.known_recall:>15.3f}")
+        if s.by_method:
+            lines.append("    by method (right / wrong): " + ", ".join(
+                f"{m} {tp}/{fp}" for m, (tp, fp) in sorted(s.by_method.items(), key=lambda kv: -sum(kv[1]))))
         if verbose:
             lines += [f"    missed  {m}" for m in s.misses] + [f"    extra   {x}" for x in s.extras]
     groups = [g for g in scores if g != "all"]

@@ -83,6 +83,7 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 class Prediction:
     id: str | None
     name: str
+    method: str = "gazetteer"
 
 
 def _alternatives(label: str) -> list[str]:
@@ -110,12 +111,15 @@ def score_entities(score: Score, key: str, labels: Iterable[str], predicted: lis
                     if (p.id is not None and p.id in ids) or pkey in keys
                     or (surnames and pkey and any(len(k) > len(pkey) and k[-len(pkey):] == pkey for k in keys))),
                    None)
+        counts = score.by_method.setdefault(p.method, [0, 0])
         if hit is None or hit in matched:
             score.fp += 1
+            counts[1] += 1
             score.extras.append(f"{key}: {p.name}" + ("" if hit is None else " (again)"))
         else:
             matched.add(hit)
             score.tp += 1
+            counts[0] += 1
     for i, (label, _, _) in enumerate(gold):
         if i not in matched:
             score.fn += 1
@@ -124,7 +128,7 @@ def score_entities(score: Score, key: str, labels: Iterable[str], predicted: lis
 
 def predictions(article: EnrichedArticle, field: str, names: dict[str, str]) -> list[Prediction]:
     e = article.enrichment
-    refs = [Prediction(ref.id, ref.name) for ref in getattr(e, field) if ref.count]
+    refs = [Prediction(ref.id, ref.name, ref.found_by) for ref in getattr(e, field) if ref.count]
     if field == "organizations":  # wire agencies are organisations to a reader too
         refs += [Prediction(names.get(normalize(a)), a) for a in e.agencies if all(r.name != a for r in refs)]
     return refs
