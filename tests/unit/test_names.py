@@ -20,19 +20,28 @@ def names(refs):
 
 
 @pytest.mark.parametrize(
-    "language, body, person, found_by",
+    "field, language, body, name, found_by",
     [
-        ("en", "Photos of Kate Henshaw were released online this week.", "Kate Henshaw", "given-name"),
-        ("en", "Dr. Joneigh Khaldun of the state health department warned residents.", "Joneigh Khaldun", "title"),
-        ("fr", "Face à elle, M. Girardin a promis de remettre la sécurité au cœur du mandat.", "Girardin", "title"),
-        ("tr", "Tarım ve Orman Bakanı İbrahim Yumaklı, dün toplantıda yeni programı açıkladı.", "İbrahim Yumaklı", "title"),
-        ("ru", "Председатель профсоюза Галина Меркулова заявила, что учителям нужна помощь.", "Галина Меркулова", "given-name"),
-        ("ar", "وقال وزير النقل رشيد عامري إن الوزارة منفتحة على الحوار مع النقابات.", "رشيد عامري", "arabic-name"),
+        ("people", "en", "Photos of Kate Henshaw were released online this week.", "Kate Henshaw", "given-name"),
+        ("people", "en", "Dr. Joneigh Khaldun of the state health department warned residents.", "Joneigh Khaldun", "title"),
+        ("people", "fr", "Face à elle, M. Girardin a promis de remettre la sécurité au cœur du mandat.", "Girardin", "title"),
+        ("people", "tr", "Tarım ve Orman Bakanı İbrahim Yumaklı, dün toplantıda yeni programı açıkladı.", "İbrahim Yumaklı", "title"),
+        ("people", "ru", "Председатель профсоюза Галина Меркулова заявила, что учителям нужна помощь.", "Галина Меркулова", "given-name"),
+        ("people", "ar", "وقال وزير النقل رشيد عامري إن الوزارة منفتحة على الحوار مع النقابات.", "رشيد عامري", "arabic-name"),
+        ("organizations", "es", "Según el cómputo del Tribunal Supremo Electoral (TSE), el senador ganó la segunda vuelta.",
+         "Tribunal Supremo Electoral", "acronym"),
+        ("organizations", "en", "The Michigan Department of Health and Human Services says the risk continues.",
+         "Michigan Department of Health and Human Services", "org-word"),
+        ("organizations", "tr", "Sağlık Bakanlığı'ndan yapılan açıklamada acil servislerin açık kaldığı belirtildi.",
+         "Sağlık Bakanlığı", "org-word"),
+        ("organizations", "ar", "وقال إن المفاوضات مع وزارة النقل وصلت إلى طريق مسدود بعد ثلاث جولات.", "وزارة النقل", "org-word"),
+        ("organizations", "fr", "Le syndicat SUD-Rail a annoncé qu'il se joindrait au mouvement de grève.", "SUD-Rail", "apposition"),
+        ("organizations", "de", "Das Budget soll im Nationalrat beraten werden, sagte der Minister am Dienstag.", "Nationalrat", "org-word"),
     ],
 )
-def test_people_the_gazetteer_does_not_list(language, body, person, found_by):
+def test_names_the_gazetteer_does_not_list(field, language, body, name, found_by):
     e = enriched("News", body, language)
-    assert names(e.people).get(person) == found_by, e.people
+    assert names(getattr(e, field)).get(name) == found_by, getattr(e, field)
 
 
 def test_the_surname_alone_is_the_same_person():
@@ -41,25 +50,6 @@ def test_the_surname_alone_is_the_same_person():
     [lynn] = [r for r in e.people if "Lynn" in r.name]
     assert (lynn.name, lynn.count) == ("Anthony Lynn", 3)
     assert not any(r.name == "Lynn" for r in e.places)  # Lynn, Massachusetts is not meant
-
-
-@pytest.mark.parametrize(
-    "language, body, organization, found_by",
-    [
-        ("es", "Según el cómputo del Tribunal Supremo Electoral (TSE), el senador ganó la segunda vuelta.",
-         "Tribunal Supremo Electoral", "acronym"),
-        ("en", "The Michigan Department of Health and Human Services says the risk continues.",
-         "Michigan Department of Health and Human Services", "org-word"),
-        ("tr", "Sağlık Bakanlığı'ndan yapılan açıklamada acil servislerin açık kaldığı belirtildi.",
-         "Sağlık Bakanlığı", "org-word"),
-        ("ar", "وقال إن المفاوضات مع وزارة النقل وصلت إلى طريق مسدود بعد ثلاث جولات.", "وزارة النقل", "org-word"),
-        ("fr", "Le syndicat SUD-Rail a annoncé qu'il se joindrait au mouvement de grève.", "SUD-Rail", "apposition"),
-        ("de", "Das Budget soll im Nationalrat beraten werden, sagte der Minister am Dienstag.", "Nationalrat", "org-word"),
-    ],
-)
-def test_organisations_by_their_form(language, body, organization, found_by):
-    e = enriched("News", body, language)
-    assert names(e.organizations).get(organization) == found_by, e.organizations
 
 
 def test_a_place_inside_a_longer_name_is_no_place():

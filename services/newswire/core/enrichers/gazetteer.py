@@ -29,6 +29,10 @@ PLACE_KINDS = frozenset({"country", "city", "region"})
 # When one alias names several entities, prefer the kind news means most often.
 _KIND_PRIORITY = {"country": 0, "region": 1, "city": 2, "organization": 3, "agency": 4, "person": 5}
 _MAX_ALIAS_TOKENS = 8
+# Arabic attached prefixes (بغزة) for the curated entities and GeoNames places this large:
+# the prefixed forms of every town's name would be a quarter of a million more words to
+# look up, most of them never written.
+_PREFIXED_POPULATION = 100_000
 # Attached prefixes a name can carry: و ف ب ل ك, and a conjunction before a preposition.
 _ARABIC_PREFIXES = (*sorted(ARABIC_LETTER_PREFIXES),
                     *(c + p for c in sorted(ARABIC_CONJUNCTIONS) for p in sorted(ARABIC_PREPOSITIONS)))
@@ -135,6 +139,7 @@ class Gazetteer:
         self._cjk: dict[str, list[_Entry]] = {}
         self.entities: dict[str, Entity] = {}
         self._english: dict[str, str] = {}
+        self._prefixed: set[str] = set()  # Arabic first words that may carry a letter prefix
         for raw in entities:
             entity = Entity(raw["id"], raw["kind"], raw["name"], raw.get("country"))
             self.entities[entity.id] = entity
@@ -153,6 +158,7 @@ class Gazetteer:
                 entry = (_KIND_PRIORITY.get(entity.kind, 9) + (10 if adjective else 0), entity, surface, adjective)
                 _add(self._index, key, entry)
                 self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+                self._prefixed.add(key[0])
                 stems = tuple(cyrillic_stem(t) for t in key)
                 if all(stems):
                     _add(self._stems, stems, entry)
@@ -184,6 +190,8 @@ class Gazetteer:
             first = key[0]
             if len(key) > self._longest.get(first, 0):
                 self._longest[first] = len(key)
+            if entity.population >= _PREFIXED_POPULATION:
+                self._prefixed.add(first)
             lead = first[:1]
             if "\u0400" <= lead <= "\u04ff":
                 stems = tuple(cyrillic_stem(t) for t in key)
@@ -213,7 +221,7 @@ class Gazetteer:
 
         for first in self._longest:
             add(first, first)
-            if "\u0600" <= first[:1] <= "\u06ff":
+            if "\u0600" <= first[:1] <= "\u06ff" and first in self._prefixed:
                 for prefix in _ARABIC_PREFIXES:
                     add(prefix + first, first)
                 if first.startswith("ال") and len(first) > 3:
