@@ -248,6 +248,10 @@ def test_a_commit_that_fails_is_counted_and_does_not_crash():
     committer = AtLeastOnce(writer, ack_timeout_seconds=1)
     committer.handle(consumer, batch([article(1)]))
     assert committer.next_offset == {}  # not recorded as committed
+    assert committer.commit_failed  # not ready until a commit succeeds or the brokers answer
+    consumer.commit_raises = None
+    committer.handle(consumer, batch([article(2)]))
+    assert not committer.commit_failed
 
 
 def test_an_oversized_enriched_article_goes_to_the_dlq_before_sending():

@@ -72,6 +72,9 @@ class Committer:
         # The next offset to process per partition: the last commit (for the lag gauge).
         self.next_offset: dict[TopicPartition, int] = {}
         self._waiting_since: float | None = None  # the batch's writes wait for acks
+        # The last offset commit failed (the group coordinator unreachable, or a
+        # rebalance): not ready until a commit succeeds or the brokers answer again.
+        self.commit_failed = False
 
     def stalled(self) -> bool:
         """The batch's writes have waited for acknowledgements longer than is normal."""
@@ -115,6 +118,7 @@ class Committer:
         return deadline
 
     def _committed(self, offsets: Mapping[TopicPartition, OffsetAndMetadata]) -> None:
+        self.commit_failed = False
         m.COMMITS.labels(result="ok").inc()
         for tp, meta in offsets.items():
             self.next_offset[tp] = meta.offset
@@ -193,6 +197,7 @@ class AtLeastOnce(Committer):
             # Typically a rebalance took the partitions away: the new owner re-reads from the
             # last commit, which only duplicates (keyed, so harmless) and never loses.
             m.COMMITS.labels(result="failed").inc()
+            self.commit_failed = True
             log.warning("offset commit failed", extra={"event": "commit_failed", "error_type": type(exc).__name__})
             return
         self._committed(offsets)

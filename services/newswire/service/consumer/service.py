@@ -81,7 +81,8 @@ class ConsumerService:
         outputs = OutputWatch(s, [s.enriched_topic, s.dlq_topic]).start()
         # Not ready, whatever the loop is doing, while writes fail, hang, or the metadata
         # says they would (an output partition without a leader or below min.insync.replicas).
-        self.health.veto = lambda: committer.failing or committer.stalled() or outputs.unwritable
+        self.health.veto = lambda: (committer.failing or committer.commit_failed or committer.stalled()
+                                    or outputs.unwritable)
         try:
             consumer.subscribe([s.raw_topic], listener=_Listener(self))
             log.info("consuming", extra={"event": "start", "topic": s.raw_topic, "group": s.group_id})
@@ -94,7 +95,8 @@ class ConsumerService:
                     self._unavailable(exc)
                     stop.wait(grown(committer.backoff))
                     continue
-                if time.monotonic() - self._last_check >= _CHECK_INTERVAL_SECONDS:
+                # At once after a failed commit: a check that passes shows the brokers answer.
+                if committer.commit_failed or time.monotonic() - self._last_check >= _CHECK_INTERVAL_SECONDS:
                     self._check(consumer, committer)
                 self.health.set_ready(self.joined.is_set() and self.broker_ok)
                 if records:
@@ -156,6 +158,7 @@ class ConsumerService:
         """A partition left us: drop its per-partition series."""
         if self.committer is not None:
             self.committer.next_offset.pop(tp, None)
+            self.committer.commit_failed = False  # the new owner re-reads from the last commit
         for gauge in (m.CONSUMER_LAG, m.COMMITTED_OFFSET):
             try:
                 gauge.remove(tp.topic, str(tp.partition))
@@ -187,6 +190,7 @@ class ConsumerService:
         if not self.broker_ok:
             log.info("broker answering again", extra={"event": "broker_available"})
         self.broker_ok = True
+        committer.commit_failed = False
         for tp in assigned:
             end = ends.get(tp)
             if end is not None:
