@@ -286,7 +286,7 @@ def test_two_of_three_down_stops_writes_and_commits_then_everything_flows(cluste
     assert not past, f"committed past undelivered messages: {past[:5]}"
     print(f"\n[cluster two down] {len(messages)} messages at 150/s, {len(feeder.acked)} acknowledged, {feeder.failed} "
           f"not; nodes {first} and {second} SIGKILLed: /readyz 503 {first_503:.1f}s later and for the rest of the "
-          f"{OUTAGE_SECONDS:.0f}s outage; once the batch in hand had ended ({settled[2]:.1f}s), deliveries stayed at "
+          f"{OUTAGE_SECONDS:.0f}s outage; once no write was in flight ({settled[2]:.1f}s), deliveries stayed at "
           f"{stalled[0]:.0f} and commits at {stalled[1]:.0f}; "
           f"committed offsets then {sum(claimed.values())}, none past an undelivered message; node {first} back "
           f"(start {restarted:.1f}s): ready {ready_again:.1f}s, everything sent so far delivered {caught_up:.1f}s "
