@@ -24,7 +24,7 @@ from newswire.core.enrichers.counts import (
 )
 from newswire.core.enrichers.dates import DateMention, extract_dates
 from newswire.core.enrichers.dedup import DuplicateIndex, signature
-from newswire.core.enrichers.gazetteer import PLACE_KINDS, EntityCount, Mention, default_gazetteer, group, resolve_places
+from newswire.core.enrichers.gazetteer import PLACE_KINDS, Entity, EntityCount, Mention, default_gazetteer, group, resolve_places
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
 from newswire.core.enrichers.language import detect_language, primary_subtag
 from newswire.core.enrichers.names import NamedEntity, find_names, merge
@@ -299,12 +299,17 @@ def warm_up() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
+def _source(entity: Entity) -> str:
+    """EntityRef.found_by of a gazetteer entity: the curated list, GeoNames, or a built list."""
+    return "gazetteer" if entity.curated else "listed" if entity.sector else "geonames"
+
+
 def _refs(counts: list[EntityCount], found: Sequence[NamedEntity] = ()) -> list[EntityRef]:
     """The gazetteer's entities, then those found by form or context (named as written),
     most mentioned first."""
     refs = [construct(EntityRef, {"id": c.entity.id, "name": c.entity.name, "kind": c.entity.kind,
                                   "country": c.entity.country, "count": c.count, "adjective_count": c.adjective_count,
-                                  "found_by": "gazetteer" if c.entity.curated else "geonames"})
+                                  "found_by": _source(c.entity)})
             for c in counts]
     refs += [construct(EntityRef, {"id": n.id, "name": n.name, "kind": n.kind, "country": None, "count": n.count,
                                    "adjective_count": 0, "found_by": n.method})

@@ -128,7 +128,7 @@ def evaluate(path: Path, config: EnrichmentConfig | None = None, dedup_threshold
 def _score_article(scores: dict[str, Score], key: str, labels: dict[str, Any], e: Enrichment, names: dict[str, str]) -> None:
     scores["language"].add(key, {labels["language"]}, {e.language})
     for name in ENTITY_FIELDS:
-        predicted = {ref.id for ref in getattr(e, name) if ref.count and ref.found_by in ("gazetteer", "geonames")}
+        predicted = {ref.id for ref in getattr(e, name) if ref.count and ref.found_by in ("gazetteer", "geonames", "listed")}
         # A label stands for the entity predicted when it can mean it, else its likeliest one.
         gold = set()
         for label in labels.get(name, []):

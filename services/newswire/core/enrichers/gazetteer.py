@@ -46,7 +46,9 @@ class Entity:
     country: str | None
     population: int = 0
     admin: str | None = None  # the region a city lies in, where known (US states)
-    curated: bool = True  # from gazetteer.json; False: a GeoNames place (places.json)
+    curated: bool = True  # from gazetteer.json; False: a GeoNames place or a listed organisation
+    # A listed organisation's field ("sport": clubs): settles a name it shares with a town.
+    sector: str | None = None
 
 
 # Russian (and other Cyrillic) names decline: Россия, России, Россию; Москва, Москве.
@@ -131,7 +133,8 @@ def prefix_variants(token: str) -> tuple[str, ...]:
 
 
 class Gazetteer:
-    def __init__(self, entities: Iterable[dict[str, Any]], places: Iterable[list[Any]] = ()) -> None:
+    def __init__(self, entities: Iterable[dict[str, Any]], places: Iterable[list[Any]] = (),
+                 orgs: Iterable[list[Any]] = ()) -> None:
         # alias tokens -> [(priority, entity, surface tokens required or None, is demonym)]
         self._index: dict[tuple[str, ...], list[_Entry]] = {}
         self._longest: dict[str, int] = {}  # first folded token -> longest alias length
@@ -166,11 +169,13 @@ class Gazetteer:
                     _add(self._cjk, key[0], entry)
         for place_id, kind, name, country, admin, population, keys in places:
             self._add_place(Entity(place_id, kind, name, country, population, admin, curated=False), keys)
+        for org_id, kind, name, country, sector, population, keys in orgs:
+            self._add_place(Entity(org_id, kind, name, country, population, curated=False, sector=sector), keys)
         self._build_starts()
 
     def _add_place(self, entity: Entity, keys: list[str]) -> None:
-        """A GeoNames place (places.json): its aliases come folded already, or as written
-        after "=" when they match only as written."""
+        """A GeoNames place (places.json) or a listed organisation (orgs.json): its aliases
+        come folded already, or as written after "=" when they match only as written."""
         self.entities.setdefault(entity.id, entity)
         priority = _KIND_PRIORITY.get(entity.kind, 9)
         for alias in keys:
@@ -205,8 +210,9 @@ class Gazetteer:
         return dict(self._english)
 
     @classmethod
-    def from_json(cls, text: str, places: str | None = None) -> Gazetteer:
-        return cls(json.loads(text)["entities"], json.loads(places)["places"] if places else ())
+    def from_json(cls, text: str, places: str | None = None, orgs: str | None = None) -> Gazetteer:
+        return cls(json.loads(text)["entities"], json.loads(places)["places"] if places else (),
+                   json.loads(orgs)["places"] if orgs else ())
 
     def _build_starts(self) -> None:
         """Every written form that can begin a match -> the alias first words it stands
@@ -368,7 +374,8 @@ class Gazetteer:
                         required[0] in _surface_forms(surface[i]) and tuple(surface[i + 1:i + size]) == required[1:]))]
             if fits:
                 entity, adjective = fits[0]
-                others = tuple(e for e, _ in fits[1:] if e.kind in PLACE_KINDS and e.id != entity.id)
+                # A place's other readings: other places, and clubs named like it ("Chelsea").
+                others = tuple(e for e, _ in fits[1:] if (e.kind in PLACE_KINDS or e.sector) and e.id != entity.id)
                 return Mention(entity, i, i + size, adjective, others if entity.kind in PLACE_KINDS else ())
         return None
 
@@ -420,7 +427,8 @@ def _add(index: dict[Any, list[_Entry]], key: object, entry: _Entry) -> None:
 def default_gazetteer() -> Gazetteer:
     data = resources.files("newswire.core").joinpath("data")
     return Gazetteer.from_json(data.joinpath("gazetteer.json").read_text(encoding="utf-8"),
-                               data.joinpath("places.json").read_text(encoding="utf-8"))
+                               data.joinpath("places.json").read_text(encoding="utf-8"),
+                               data.joinpath("orgs.json").read_text(encoding="utf-8"))
 
 
 def _country_of(entity: Entity) -> str | None:
@@ -431,17 +439,25 @@ def resolve_places(mentions: list[Mention]) -> list[Mention]:
     """Choose, for words that name several places, the one the article means: the one
     that lies in (or is) a place named unambiguously in the same article ("Georgia" beside
     "Atlanta" is the US state, beside "Tbilisi" the country), else the likeliest (the
-    order of Mention.alternatives: curated first, then the larger)."""
+    order of Mention.alternatives: curated first, then the larger). A town named like a
+    club ("Chelsea", "Liverpool") is the club when the article names another club by a
+    name that only a club has ("Real Madrid")."""
     if not any(m.alternatives for m in mentions):
         return mentions
     settled = [m.entity for m in mentions if not m.alternatives and m.entity.kind in PLACE_KINDS]
     places = {e.id for e in settled} | {e.admin for e in settled if e.admin}
     countries = {_country_of(e) for e in settled}
+    sectors = {m.entity.sector for m in mentions if not m.alternatives and m.entity.sector}
     out = []
     for m in mentions:
         if m.alternatives:
             candidates = (m.entity, *m.alternatives)
+            listed = [e for e in candidates if e.sector in sectors]
+            if listed:
+                out.append(Mention(listed[0], m.start, m.end))
+                continue
             best = max(range(len(candidates)), key=lambda i: (
+                candidates[i].kind in PLACE_KINDS,
                 candidates[i].id in places or candidates[i].admin in places,
                 _country_of(candidates[i]) in countries, -i))
             if best:
