@@ -24,7 +24,16 @@ from newswire.core.enrichers.counts import (
 )
 from newswire.core.enrichers.dates import DateMention, extract_dates
 from newswire.core.enrichers.dedup import DuplicateIndex, signature
-from newswire.core.enrichers.gazetteer import PLACE_KINDS, Entity, EntityCount, Mention, default_gazetteer, group, resolve_places
+from newswire.core.enrichers.gazetteer import (
+    PLACE_KINDS,
+    Entity,
+    EntityCount,
+    Mention,
+    compass_places,
+    default_gazetteer,
+    group,
+    resolve_places,
+)
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
 from newswire.core.enrichers.language import detect_language, primary_subtag
 from newswire.core.enrichers.names import NamedEntity, find_names, merge
@@ -155,7 +164,9 @@ def _entities(w: _Work) -> None:
     gazetteer = default_gazetteer()
     assert w.tokens is not None
     found = find_names(w.scan_plain, w.tokens, w.language)
-    w.mentions, w.names = merge(resolve_places(gazetteer.find(w.tokens)), found, gazetteer, w.scan_plain)
+    mentions = gazetteer.county_lists(gazetteer.find(w.tokens), w.tokens)
+    mentions = compass_places(resolve_places(mentions), w.tokens.surface)
+    w.mentions, w.names = merge(mentions, found, gazetteer, w.scan_plain)
     w.agencies = group(w.mentions, _AGENCIES)
     if w.article.attribution:
         w.agencies += group(gazetteer.find(tokenize(w.article.attribution)), _AGENCIES)
@@ -301,7 +312,7 @@ def warm_up() -> None:
 
 def _source(entity: Entity) -> str:
     """EntityRef.found_by of a gazetteer entity: the curated list, GeoNames, or a built list."""
-    return "gazetteer" if entity.curated else "listed" if entity.sector else "geonames"
+    return entity.found_by or ("gazetteer" if entity.curated else "listed" if entity.sector else "geonames")
 
 
 def _refs(counts: list[EntityCount], found: Sequence[NamedEntity] = ()) -> list[EntityRef]:

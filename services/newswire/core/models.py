@@ -168,12 +168,14 @@ class EntityRef(BaseModel):
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 of the country it lies in or belongs to.")
     count: int = Field(ge=0, description="Mentions by name in title and body.")
     adjective_count: int = Field(default=0, ge=0, description="Mentions by nationality adjective (\"الروسي\", \"Russian\"); countries only.")
-    found_by: Literal["gazetteer", "geonames", "listed", "title", "given-name", "arabic-name", "acronym", "org-word", "apposition",
+    found_by: Literal["gazetteer", "geonames", "listed", "compass", "title", "given-name", "arabic-name", "acronym", "org-word", "apposition",
                       "surname"] = Field(
         default="gazetteer", description=(
             "How it was found: `gazetteer` (a listed entity: canonical id and English name), `geonames` (a place of "
             "the world gazetteer: GeoNames or ISO 3166-2, `city:geonames-<id>`, `region:...`), `listed` (an organisation of the built "
-            "lists: companies of stock indices, football clubs, NBA teams, `org:company-...`, `org:club-...`), else by form or context "
+            "lists: companies of stock indices, football clubs, NBA teams, `org:company-...`, `org:club-...`), `compass` (a "
+            "known place with a compass word written as part of its name, \"North Africa\", \"Kowloon West\": "
+            "`region:<slug>`), else by form or context "
             "(a people's or organisation's name as written, `id` made from it): after a title or role, from a known "
             "given name, an Arabic-script name pattern, a name with its acronym, an organisation word, or a word "
             "that says what follows (\"the union X\")."))

@@ -49,6 +49,7 @@ class Entity:
     curated: bool = True  # from gazetteer.json; False: a GeoNames place or a listed organisation
     # A listed organisation's field ("sport": clubs): settles a name it shares with a town.
     sector: str | None = None
+    found_by: str | None = None  # how a place not in the data was found (compass_places)
 
 
 # Russian (and other Cyrillic) names decline: Россия, России, Россию; Москва, Москве.
@@ -273,7 +274,9 @@ class Gazetteer:
             plan = plans[i]
             if plan is not _LOOK:
                 first, alone, adjective, capital = plan  # type: ignore[misc]
-                if i == last or (first, folded[i + 1]) not in pairs:  # no longer alias here
+                # No longer alias here (a possessive may end one: "New Mexico’s").
+                if i == last or ((first, folded[i + 1]) not in pairs and "’" not in folded[i + 1]
+                                 and "'" not in folded[i + 1]):
                     if alone is not None and (not capital or surface[i][:1].isupper()):
                         mentions.append(Mention(entities[alone], i, i + 1, adjective))
                     continue
@@ -282,6 +285,37 @@ class Gazetteer:
                 mentions += found
                 end = found[-1].end
         return mentions
+
+    def county_lists(self, mentions: list[Mention], tokens: Tokens) -> list[Mention]:
+        """"Barry, Calhoun and Van Buren counties": each name with "County" after it is a
+        county of the data ("Calhoun County"), not the town or person of its name alone."""
+        folded, surface = tokens.folded, tokens.surface
+        if "counties" not in folded and "parishes" not in folded:
+            return mentions
+        found: list[Mention] = []
+        for j, word in enumerate(folded):
+            if word not in ("counties", "parishes"):
+                continue
+            suffix = "county" if word == "counties" else "parish"
+            k = j - 1
+            while k >= 0 and (surface[k][:1].isupper() or folded[k] == "and"):
+                for size in (3, 2, 1):
+                    first = k - size + 1
+                    if first < 0 or not surface[first][:1].isupper():
+                        continue
+                    entries = self._index.get((*folded[first:k + 1], suffix))
+                    if entries:
+                        places = [e[1] for e in entries if e[1].kind in PLACE_KINDS]
+                        if places:
+                            found.append(Mention(places[0], first, k + 1, alternatives=tuple(places[1:])))
+                        k = first
+                        break
+                k -= 1
+        if not found:
+            return mentions
+        spans = {i for m in found for i in range(m.start, m.end)}
+        kept = [m for m in mentions if not any(i in spans for i in range(m.start, m.end))]
+        return sorted(kept + found, key=lambda m: m.start)
 
     def find_in_name(self, name: str) -> tuple[int, list[Mention]]:
         """(number of words, the mentions) of a short text such as a person's or an
@@ -462,6 +496,33 @@ def resolve_places(mentions: list[Mention]) -> list[Mention]:
                 _country_of(candidates[i]) in countries, -i))
             if best:
                 m = Mention(candidates[best], m.start, m.end, m.adjective)
+        out.append(m)
+    return out
+
+
+# Words that make a part of a place a place of its own when written with it, capitalised:
+# "North Africa", "Inner Mongolia", "Greater Manchester"; after it: "Kowloon West", "Yobe North".
+_COMPASS_BEFORE = frozenset("""North South East West Northern Southern Eastern Western Central Inner Outer Upper
+Lower Greater Northeast Northwest Southeast Southwest North-East North-West South-East South-West""".split())
+_COMPASS_AFTER = frozenset("North South East West Central".split())
+
+
+def compass_places(mentions: list[Mention], surface: list[str]) -> list[Mention]:
+    """A place written with a compass word that the data does not know as a whole ("North
+    Africa", "West Michigan", "Kowloon West") is that region, not the larger place."""
+    out = []
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    for m in mentions:
+        if m.entity.kind in PLACE_KINDS and not m.adjective:
+            before = surface[m.start - 1] if m.start and m.start - 1 not in taken else ""
+            after = surface[m.end] if m.end < len(surface) and m.end not in taken else ""
+            if before in _COMPASS_BEFORE or after in _COMPASS_AFTER:
+                start, end = (m.start - 1, m.end) if before in _COMPASS_BEFORE else (m.start, m.end + 1)
+                name = re.sub(r"['’]s?$", "", " ".join(surface[start:end]))  # "Inner Mongolia’s"
+                slug = re.sub(r"[^a-z0-9]+", "-", fold_token(name)).strip("-")
+                region = Entity(f"region:{slug}" if slug else m.entity.id, "region", name, m.entity.country,
+                                admin=m.entity.id, curated=False, found_by="compass")
+                m = Mention(region, start, end)
         out.append(m)
     return out
 

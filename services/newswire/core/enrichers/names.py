@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from newswire.core.enrichers.dates.lexicon.european import EU_LEXICON
+from newswire.core.enrichers.dates.lexicon.months import LATIN_MONTHS
 from newswire.core.enrichers.gazetteer import PLACE_KINDS, Gazetteer, Mention, cyrillic_stem
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, stopwords
 from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, fold_token, tokenize
@@ -45,7 +47,7 @@ def name_key(word: str) -> str:
 class Name:
     """One mention of a person or organisation found by form or context."""
 
-    kind: str  # "person" | "organization"
+    kind: str  # "person" | "organization" | "name" (a longer name of something else: see merge)
     name: str  # as written, cleaned of possessives and suffixes
     method: str  # "given-name", "title", "arabic-name", "acronym", "org-word", "apposition", "surname"
 
@@ -262,8 +264,10 @@ class _Finder:
             for written, folded in zip(self.tokens.surface, self.tokens.folded):
                 if folded in compounds and written[:1].isupper():
                     self.add("organization", [written], "org-word")
+        title_end = text.find("\n\n")  # (the text is the title, a blank line, the body)
         for match in _RUN_RE.finditer(text):
             group = match.group()
+            in_title = match.start() < title_end
             before = text[max(0, match.start() - 40):match.start()]
             tail = before.rstrip()
             start_of_sentence = not tail or tail[-1] in _SENTENCE_END
@@ -289,11 +293,26 @@ class _Finder:
                 # from article to article ("President Donald Trump", "the Associated Press"),
                 # so the outcome is remembered, bounded like the word caches.
                 key = (tuple(piece), start_of_sentence if k == 0 else True, context and k == 0, apposition and k == 0,
-                       after.split(" ", 2)[1] if after.startswith(" ") and " " in after[1:] else "", self.language)
+                       after.split(" ", 2)[1] if after.startswith(" ") and " " in after[1:] else "", self.language,
+                       in_title)
                 known = _RUNS.get(key)
                 if known is None:
                     mark = len(self.found)
                     self.run(piece, key[1], key[2], key[3], after)
+                    if len(self.found) == mark and len(piece) > 1 and not in_title and self.language == "en":
+                        # Neither person nor organisation: still a name, whose places are
+                        # no mentions of their own ("Sioux Falls Argus Leader", "Davis Cup").
+                        # Not in the title, which may be written in title case; English only
+                        # so far (measured there).
+                        words = list(piece)
+                        first = fold_token(words[0])
+                        if key[1] and (first in self.common or first.rstrip("s") in self.common
+                                       or fold_token(words[1]) in _JOINERS):
+                            words = words[1:]  # capitalised as a sentence's first word: "Lawyers for the US"
+                        while words and fold_token(words[0]) in _ORDINARY_START | self.stop | _JOINERS:
+                            words = words[1:]  # "A California transit chief"
+                        if len(words) > 1:
+                            self.add("name", words, "run")
                     known = _RUNS[key] = self.found[mark:]
                     if len(_RUNS) > WORD_CACHE_SIZE:
                         _RUNS.clear()
@@ -612,6 +631,25 @@ def surnames(found: Iterable[Name], tokens: Tokens) -> list[Name]:
             and not (i < last and surface[i + 1][:1].isupper())]
 
 
+_NOT_NAME_WORDS = frozenset(w for lexicon in EU_LEXICON.values() for w in lexicon) | frozenset(
+    name for names in LATIN_MONTHS.values() for name in names) | _words("""
+    north south east west northern southern eastern western central northeast northwest southeast southwest
+    state province region county district city town island islands river valley oblast governorate
+""")
+
+
+def _more_than_places(name: str, inside: list[Mention]) -> bool:
+    """Whether a capitalised run has a word of a name besides its places and the words
+    that only go with them (joiners, titles, days, months, compass points): "Nigeria
+    Police", but not "Israel and Gaza", "US President", "Syria Monday"."""
+    folded = tokenize(name).folded
+    if any("'" in f or "’" in f for f in folded):
+        return False  # "Kazakhstan's Air Astana": the place before a possessive stands alone
+    covered = {i for m in inside for i in range(m.start, m.end)}
+    return any(i not in covered and f not in _JOINERS and f not in _NOT_NAME_WORDS and not _is_title(f)
+               for i, f in enumerate(folded))
+
+
 @dataclass(frozen=True)
 class NamedEntity:
     """A person or organisation found by form or context, with its mentions counted."""
@@ -640,6 +678,13 @@ def merge(mentions: list[Mention], found: list[Name], gazetteer: Gazetteer, text
             aliases.append((name.name, name.method.split(":", 1)[1]))
             continue
         size, inside = gazetteer.find_in_name(name.name)
+        if name.kind == "name":
+            if inside and _more_than_places(name.name, inside):
+                for m in inside:
+                    if m.entity.kind not in PLACE_KINDS:
+                        continue
+                    nested[(m.entity.id, m.adjective)] = nested.get((m.entity.id, m.adjective), 0) + 1
+            continue
         if len(inside) == 1 and inside[0].start == 0 and inside[0].end == size:
             continue  # the gazetteer knows it
         if any(m.entity.kind == name.kind or (m.entity.kind == "agency" and name.kind == "organization") for m in inside):
