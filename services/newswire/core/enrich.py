@@ -33,6 +33,7 @@ from newswire.core.enrichers.gazetteer import (
     default_gazetteer,
     group,
     resolve_places,
+    without_celestial,
 )
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
 from newswire.core.enrichers.language import detect_language, primary_subtag
@@ -165,7 +166,7 @@ def _entities(w: _Work) -> None:
     assert w.tokens is not None
     found = find_names(w.scan_plain, w.tokens, w.language)
     mentions = gazetteer.county_lists(gazetteer.find(w.tokens), w.tokens)
-    mentions = compass_places(resolve_places(mentions), w.tokens.surface)
+    mentions = compass_places(resolve_places(without_celestial(mentions, w.tokens.folded)), w.tokens.surface)
     w.mentions, w.names = merge(mentions, found, gazetteer, w.scan_plain)
     w.agencies = group(w.mentions, _AGENCIES)
     if w.article.attribution:

@@ -527,6 +527,22 @@ def compass_places(mentions: list[Mention], surface: list[str]) -> list[Mention]
     return out
 
 
+# Towns and a continent's name in other languages ("Europa") named like the bodies of the
+# solar system; an article that speaks of space means the bodies.
+_CELESTIAL = frozenset("""mercury venus mars jupiter saturn uranus neptune pluto europa io ganymede callisto
+titan enceladus triton ceres""".split())
+_SPACE_WORDS = frozenset("""planet planets moon moons orbit orbiting spacecraft probe telescope astronomers
+astronomy astronomical nasa esa asteroid comet solar""".split())
+
+
+def without_celestial(mentions: list[Mention], folded: list[str]) -> list[Mention]:
+    """The mentions, less the places named like a planet or moon when the article speaks of space."""
+    if _SPACE_WORDS.isdisjoint(folded):
+        return mentions
+    return [m for m in mentions if not (m.entity.kind in PLACE_KINDS and m.end - m.start == 1
+                                        and prefix_variants(folded[m.start])[-1] in _CELESTIAL)]
+
+
 @dataclass(frozen=True)
 class EntityCount:
     entity: Entity

@@ -638,16 +638,35 @@ _NOT_NAME_WORDS = frozenset(w for lexicon in EU_LEXICON.values() for w in lexico
 """)
 
 
-def _more_than_places(name: str, inside: list[Mention]) -> bool:
-    """Whether a capitalised run has a word of a name besides its places and the words
-    that only go with them (joiners, titles, days, months, compass points): "Nigeria
-    Police", but not "Israel and Gaza", "US President", "Syria Monday"."""
+def _places_in_name(name: str, inside: list[Mention]) -> list[Mention]:
+    """The places of a capitalised run that are part of a longer name: the words around a
+    place, up to a joiner or a title, hold a word of a name besides places and the words
+    that only go with them (days, months, compass points, place words): "Nigeria Police",
+    "Davis" in "Fed Cup and Davis Cup Finals"; not "Israel and Gaza", "US President",
+    "Syria Monday", "Osun State", "Director for the Middle East". A place before a
+    possessive stands alone ("Kazakhstan" in "Kazakhstan's Air Astana")."""
     folded = tokenize(name).folded
-    if any("'" in f or "’" in f for f in folded):
-        return False  # "Kazakhstan's Air Astana": the place before a possessive stands alone
     covered = {i for m in inside for i in range(m.start, m.end)}
-    return any(i not in covered and f not in _JOINERS and f not in _NOT_NAME_WORDS and not _is_title(f)
-               for i, f in enumerate(folded))
+    segment, segments = 0, []  # the segment of each word; joiners and titles belong to none
+    for i, f in enumerate(folded):
+        if f in _JOINERS or (i not in covered and _is_title(f)):
+            segments.append(-1)
+            segment += 1
+            continue
+        segments.append(segment)
+        if "'" in f or "’" in f:
+            segment += 1
+    named = {segments[i] for i, f in enumerate(folded) if i not in covered and segments[i] >= 0
+             and f not in _NOT_NAME_WORDS}
+    return [m for m in inside if m.entity.kind in PLACE_KINDS and segments[m.start] in named]
+
+
+def _nest(nested: dict[tuple[str, bool], int], m: Mention) -> None:
+    """Count a mention inside a longer name, under each place its words may name: the
+    article's own mention of them may have been resolved to another ("Alexandria" in
+    "Alexandria Ocasio-Cortez", an article about the US)."""
+    for entity in (m.entity, *m.alternatives):
+        nested[(entity.id, m.adjective)] = nested.get((entity.id, m.adjective), 0) + 1
 
 
 @dataclass(frozen=True)
@@ -679,11 +698,9 @@ def merge(mentions: list[Mention], found: list[Name], gazetteer: Gazetteer, text
             continue
         size, inside = gazetteer.find_in_name(name.name)
         if name.kind == "name":
-            if inside and _more_than_places(name.name, inside):
-                for m in inside:
-                    if m.entity.kind not in PLACE_KINDS:
-                        continue
-                    nested[(m.entity.id, m.adjective)] = nested.get((m.entity.id, m.adjective), 0) + 1
+            if inside:
+                for m in _places_in_name(name.name, inside):
+                    _nest(nested, m)
             continue
         if len(inside) == 1 and inside[0].start == 0 and inside[0].end == size:
             continue  # the gazetteer knows it
@@ -693,7 +710,7 @@ def merge(mentions: list[Mention], found: list[Name], gazetteer: Gazetteer, text
                 m.end == size and m.entity.curated for m in inside):
             continue  # "Real Madrid", "Afghan Taliban": a club, a group, not a person
         for m in inside:
-            nested[(m.entity.id, m.adjective)] = nested.get((m.entity.id, m.adjective), 0) + 1
+            _nest(nested, m)
         entities.setdefault((name.kind, tuple(name_key(w) for w in name.name.split())), []).append(name)
     kept = []
     for m in mentions:
