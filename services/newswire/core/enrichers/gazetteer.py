@@ -511,11 +511,12 @@ def compass_places(mentions: list[Mention], surface: list[str]) -> list[Mention]
     """A place written with a compass word that the data does not know as a whole ("North
     Africa", "West Michigan", "Kowloon West") is that region, not the larger place."""
     out = []
-    taken = {i for m in mentions for i in range(m.start, m.end)}
-    for m in mentions:
+    last = len(surface)
+    for k, m in enumerate(mentions):
         if m.entity.kind in PLACE_KINDS and not m.adjective:
-            before = surface[m.start - 1] if m.start and m.start - 1 not in taken else ""
-            after = surface[m.end] if m.end < len(surface) and m.end not in taken else ""
+            # The word before or after, unless another mention has it.
+            before = surface[m.start - 1] if m.start and (not k or mentions[k - 1].end < m.start) else ""
+            after = surface[m.end] if m.end < last and (k + 1 == len(mentions) or mentions[k + 1].start > m.end) else ""
             if before in _COMPASS_BEFORE or after in _COMPASS_AFTER:
                 start, end = (m.start - 1, m.end) if before in _COMPASS_BEFORE else (m.start, m.end + 1)
                 name = re.sub(r"['’]s?$", "", " ".join(surface[start:end]))  # "Inner Mongolia’s"

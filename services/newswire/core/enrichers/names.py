@@ -644,7 +644,19 @@ def _places_in_name(name: str, inside: list[Mention]) -> list[Mention]:
     that only go with them (days, months, compass points, place words): "Nigeria Police",
     "Davis" in "Fed Cup and Davis Cup Finals"; not "Israel and Gaza", "US President",
     "Syria Monday", "Osun State", "Director for the Middle East". A place before a
-    possessive stands alone ("Kazakhstan" in "Kazakhstan's Air Astana")."""
+    possessive stands alone ("Kazakhstan" in "Kazakhstan's Air Astana"). Remembered: runs recur."""
+    known = _NAME_PLACES.get(name)
+    if known is None:
+        if len(_NAME_PLACES) > WORD_CACHE_SIZE:
+            _NAME_PLACES.clear()
+        known = _NAME_PLACES[name] = _nested_places(name, inside)
+    return [inside[i] for i in known]
+
+
+_NAME_PLACES: dict[str, tuple[int, ...]] = {}
+
+
+def _nested_places(name: str, inside: list[Mention]) -> tuple[int, ...]:
     folded = tokenize(name).folded
     covered = {i for m in inside for i in range(m.start, m.end)}
     segment, segments = 0, []  # the segment of each word; joiners and titles belong to none
@@ -658,7 +670,7 @@ def _places_in_name(name: str, inside: list[Mention]) -> list[Mention]:
             segment += 1
     named = {segments[i] for i, f in enumerate(folded) if i not in covered and segments[i] >= 0
              and f not in _NOT_NAME_WORDS}
-    return [m for m in inside if m.entity.kind in PLACE_KINDS and segments[m.start] in named]
+    return tuple(k for k, m in enumerate(inside) if m.entity.kind in PLACE_KINDS and segments[m.start] in named)
 
 
 def _nest(nested: dict[tuple[str, bool], int], m: Mention) -> None:
