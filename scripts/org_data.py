@@ -9,7 +9,8 @@ Sources, all packages that carry their data:
 
 A one-word name that is also an ordinary English word or a proper name of the English
 dictionaries (english-words' web2 and gcide: "Target", "Shell", "Amazon", "Heat", "Douglas")
-or a common surname (names-dataset: "Gates", "Rogers") is left out: written alone it more
+or a common surname or given name of an English-speaking country (names-dataset: "Gates",
+"Rogers", "Elisa"), and a two-letter acronym ("BD") is left out: written alone it more
 often means the word or a person. Names the curated gazetteer has for something else are
 left to it; a club may share a place's name ("Chelsea", "Porto"), and the matcher reads it
 as the club beside another club. Aliases of four letters or fewer written in capitals
@@ -37,21 +38,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-SURNAME_RANK = 2_000  # a surname among the top N of some country
+SURNAME_RANK = 1_000  # a surname among the top N of an English-speaking country
+SURNAME_COUNTRIES = ("US", "GB", "CA", "AU", "IE", "NZ")
 
 
-def _surnames() -> set[str]:
-    path = resources.files("names_dataset").joinpath("v3/last_names.pkl.gz")
+def _common_names(kind: str) -> set[str]:
+    """names-dataset's `kind` ("first", "last") names ranked in the top SURNAME_RANK of an
+    English-speaking country, lower-cased."""
+    path = resources.files("names_dataset").joinpath(f"v3/{kind}_names.pkl.gz")
     with path.open("rb") as raw, gzip.open(raw) as f:
         table = pickle.load(f)  # noqa: S301 - the package's own data file
     return {name.lower() for name, info in table.items()
-            if info.get("rank") and min(info["rank"].values()) <= SURNAME_RANK}
+            if any(info.get("rank", {}).get(c, SURNAME_RANK + 1) <= SURNAME_RANK for c in SURNAME_COUNTRIES)}
 
 
 def build(curated_keys: set[str], place_keys: set[str], fold: Any) -> dict:
     """The orgs.json document. `curated_keys` are the folded aliases of the curated
-    gazetteer (left to it), `place_keys` those of its places; `fold` is the matcher's
-    folding of a name."""
+    gazetteer (left to it), `place_keys` those of every place (curated and world); `fold`
+    is the matcher's folding of a name."""
     from cleanco import basename
     from english_words import get_english_words_set
     from football_team_names_zh.data import TEAMS_DATA
@@ -59,7 +63,7 @@ def build(curated_keys: set[str], place_keys: set[str], fold: Any) -> dict:
     from pytickersymbols import PyTickerSymbols
 
     dictionary = get_english_words_set(["web2", "gcide"], lower=False, alpha=True)
-    lower = {w for w in dictionary if w.islower()} | _surnames()
+    lower = {w for w in dictionary if w.islower()} | _common_names("last") | _common_names("first")
 
     def ordinary(name: str) -> bool:
         """A one-word name that the dictionary has as a word or a proper name."""
@@ -78,11 +82,17 @@ def build(curated_keys: set[str], place_keys: set[str], fold: Any) -> dict:
         for alias in aliases:
             alias = alias.strip()
             key = fold(alias)
-            shared = key in curated_keys and not (sector == SPORT and key in place_keys)
-            if not re.search(r"[^\W\d_]", key) or shared or ordinary(alias):  # "1&1" reads as "1 1"
+            # A club named like a place is only ever the place's other reading (see
+            # resolve_places), so its name may be an ordinary word or a given name too.
+            town = sector == SPORT and key in place_keys
+            shared = key in curated_keys and not town
+            if not re.search(r"[^\W\d_]", key) or shared or (ordinary(alias) and not town):  # "1&1" reads as "1 1"
                 left_out.append(alias)
                 continue
             letters = re.sub(r"[^A-Za-z]", "", alias)
+            if len(alias) <= 2 and alias.isalpha():
+                left_out.append(alias)  # "BD", "GE": too many other readings
+                continue
             if len(letters) <= _SHORT and letters.isupper():
                 keys.add("=" + alias)
             else:
@@ -110,7 +120,7 @@ def build(curated_keys: set[str], place_keys: set[str], fold: Any) -> dict:
                    f"football-team-names-zh {version('football-team-names-zh')} (European football clubs) and "
                    f"nba_api {version('nba_api')} (NBA teams); one-word names found in english-words "
                    f"{version('english-words')} (web2, gcide) or among "
-                   f"names-dataset's top {SURNAME_RANK:,} surnames left out. Do not edit by hand; see GAZETTEER.md."),
+                   f"names-dataset's top {SURNAME_RANK:,} surnames and given names of {', '.join(SURNAME_COUNTRIES)} left out. Do not edit by hand; see GAZETTEER.md."),
         "license": "pytickersymbols: MIT; cleanco: MIT; football-team-names-zh: MIT; nba_api: MIT; english-words: MIT.",
         "fields": ["id", "kind", "name", "country", "sector", "population", "aliases (folded; '=' + as written)"],
         "counts": {"organizations": len(listed), "aliases": sum(len(o[6]) for o in listed),
