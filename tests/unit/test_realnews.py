@@ -38,10 +38,13 @@ def test_set_size():
     for language in ("ar", "tr", "fr", "es", "de", "ru"):
         assert sum(i.labels["language"] == language for i in ours) >= 3, language
     assert len({i.key for i in items}) == len(items)
+    held_out = [i for i in items if i.origin == realnews.HELDOUT]
+    assert len(held_out) >= 20 and not {i.article["body"] for i in held_out} & {i.article["body"] for i in public}
 
 
-def test_public_text_is_not_copied():
-    for line in (LABELS / "public.jsonl").read_text(encoding="utf-8").splitlines():
+@pytest.mark.parametrize("name", ["public.jsonl", "heldout.jsonl"])
+def test_public_text_is_not_copied(name):
+    for line in (LABELS / name).read_text(encoding="utf-8").splitlines():
         assert set(json.loads(line)) == {"key", "page", "body_sha256", "labels"}
 
 
@@ -100,3 +103,19 @@ def test_realnews_field(scores, field, precision, recall):
 def test_every_language_and_origin_is_reported(scores):
     for group in ("public", "ours", "en", "ar", "tr", "fr", "es", "de", "ru"):
         assert scores[group]["language"].tp + scores[group]["language"].fn >= 3, group
+
+
+# The held-out pages are scored apart and never in "all" (the targets). Guards a little
+# under the figures measured when they were first run, blind (README: accuracy), so that a
+# regression fails; they are not the targets.
+@pytest.mark.parametrize(
+    "field, precision, recall",
+    [("language", 0.99, 0.99), ("people", 0.80, 0.75), ("organizations", 0.80, 0.45), ("places", 0.72, 0.70)],
+)
+def test_held_out_field(scores, field, precision, recall):
+    s = scores[realnews.HELDOUT][field]
+    items = realnews.load(LABELS, DATASET)
+    tuned = sum(i.origin != realnews.HELDOUT for i in items)
+    assert scores["all"]["language"].tp + scores["all"]["language"].fn == tuned < len(items)
+    assert s.precision >= precision, (field, s.precision)
+    assert s.recall >= recall, (field, s.recall)

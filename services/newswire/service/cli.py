@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--corpus", type=Path, default=Path("tests/corpus/articles.jsonl"),
                           help="labelled JSON Lines (default: tests/corpus/articles.jsonl)")
     evaluate.add_argument("--realnews", type=Path, default=Path("tests/corpus/realnews"),
-                          help="real-news labels (public.jsonl, written.jsonl; default: tests/corpus/realnews)")
+                          help="real-news labels (public.jsonl, written.jsonl, heldout.jsonl; default: tests/corpus/realnews)")
     evaluate.add_argument("--dataset", type=Path, default=Path("../shared/datasets/article-extraction-benchmark"),
                           help="where the real-news set's public pages are (default: ../shared/datasets/article-extraction-benchmark)")
     evaluate.add_argument("--verbose", action="store_true", help="list every miss and every extra")
@@ -199,8 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             real = realnews.evaluate(args.realnews, args.dataset, settings.enrichment())
         except (realnews.DatasetError, OSError) as err:
             return fail(f"real-news set: {err}", EXIT_USAGE)
+        held_out = real.pop(realnews.HELDOUT, None)
         print(f"\nreal-news set ({args.realnews}; public pages from {args.dataset})")
         print(report(real, verbose=args.verbose))
+        if held_out:
+            print(f"\nheld-out public pages ({args.realnews / 'heldout.jsonl'}: labelled after the tuning, blind to it)")
+            print(report({"all": held_out}, verbose=args.verbose))
         return EXIT_OK
     if args.command == "evaluate-extraction":
         from newswire.core.extraction.evaluation import available_extractors

@@ -326,8 +326,13 @@ class _Finder:
             return  # a dateline or a shouted headline
         words = [_clean(w) for w in raw]
         folded = [fold_token(w.rstrip(".")) for w in words]
-        while words and folded[0] in self.stop and not _is_title(folded[0]):  # "Laut Wifo", "With Post wires"
+        # "Laut Wifo", "With Post wires": leading function words, but a capitalised stopword
+        # only first in a sentence ("New" and "World" are stopwords: "The New York Times").
+        first = True
+        while words and not _is_title(folded[0]) and (folded[0] in _ORDINARY_START or folded[0] in _ARTICLES
+                                                      or (first and start_of_sentence and folded[0] in self.stop)):
             raw, words, folded = raw[1:], words[1:], folded[1:]
+            first = False
         if not words:
             return
         if apposition:
