@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
 from importlib import resources
+from itertools import compress
 
 from newswire.core.enrichers.dates.lexicon.european import EU_LEXICON
 from newswire.core.enrichers.dates.lexicon.months import LATIN_MONTHS
