@@ -607,12 +607,15 @@ def _arabic_org_end(folded: list[str], i: int, head: str) -> int:
     return end
 
 
+_ARABIC_LETTER_RE = re.compile("[\u0600-\u06ff]")
+
+
 def find_names(text: str, tokens: Tokens, language: str) -> list[Name]:
     """Every mention of a person or organisation found by form or context, in order of
     the kind of evidence (acronyms, then the rest), surnames last (see surnames())."""
     finder = _Finder(text, tokens, language)
     finder.acronyms()
-    if any("\u0600" <= c <= "\u06ff" for c in text[:200]):
+    if _ARABIC_LETTER_RE.search(text, 0, 200):
         _arabic(finder, tokens)
     finder.runs()
     if language in ("ru", "uk", "be", "kk", "bg"):
