@@ -313,7 +313,8 @@ class _Finder:
                         if key[1] and (first in self.common or first.rstrip("s") in self.common
                                        or fold_token(words[1]) in _JOINERS):
                             words = words[1:]  # capitalised as a sentence's first word: "Lawyers for the US"
-                        while words and fold_token(words[0]) in _ORDINARY_START | self.stop | _JOINERS:
+                        while words and ((f := fold_token(words[0])) in _ORDINARY_START or f in self.stop
+                                         or f in _JOINERS):
                             words = words[1:]  # "A California transit chief"
                         if len(words) > 1:
                             self.add("name", words, "run")
