@@ -120,7 +120,8 @@ def build(curated_keys: set[str], place_keys: set[str], fold: Any) -> dict:
                    f"football-team-names-zh {version('football-team-names-zh')} (European football clubs) and "
                    f"nba_api {version('nba_api')} (NBA teams); one-word names found in english-words "
                    f"{version('english-words')} (web2, gcide) or among "
-                   f"names-dataset's top {SURNAME_RANK:,} surnames and given names of {', '.join(SURNAME_COUNTRIES)} left out. Do not edit by hand; see GAZETTEER.md."),
+                   f"names-dataset's top {SURNAME_RANK:,} surnames and given names of "
+                   f"{', '.join(SURNAME_COUNTRIES)} left out. Do not edit by hand; see GAZETTEER.md."),
         "license": "pytickersymbols: MIT; cleanco: MIT; football-team-names-zh: MIT; nba_api: MIT; english-words: MIT.",
         "fields": ["id", "kind", "name", "country", "sector", "population", "aliases (folded; '=' + as written)"],
         "counts": {"organizations": len(listed), "aliases": sum(len(o[6]) for o in listed),
