@@ -37,7 +37,7 @@ from newswire.core.enrichers.gazetteer import (
 )
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
 from newswire.core.enrichers.language import detect_language, primary_subtag
-from newswire.core.enrichers.names import NamedEntity, find_names, merge
+from newswire.core.enrichers.names import Name, NamedEntity, find_names, merge
 from newswire.core.enrichers.names import lexicon as names_lexicon
 from newswire.core.enrichers.sanitize import sanitize_text
 from newswire.core.enrichers.tokens import WORD_RE, Tokens, tokenize, tokenize_plain
@@ -113,7 +113,8 @@ class _Work:
     title_tokens: int = 0
     tail_words: int = 0  # words of plain beyond scan_plain
     mentions: list[Mention] = field(default_factory=list)
-    names: list[NamedEntity] = field(default_factory=list)  # people and organisations found by form
+    found: list[Name] = field(default_factory=list)  # people and organisations found by form
+    names: list[NamedEntity] = field(default_factory=list)  # the same, merged with the gazetteer's
     agencies: list[EntityCount] = field(default_factory=list)
     keywords: list[Keyword] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
@@ -161,13 +162,21 @@ def _tokens(w: _Work) -> None:
     w.title_tokens = len(WORD_RE.findall(w.plain_title))  # the title's share of the tokens
 
 
-def _entities(w: _Work) -> None:
+def _places(w: _Work) -> None:
     gazetteer = default_gazetteer()
     assert w.tokens is not None
-    found = find_names(w.scan_plain, w.tokens, w.language)
     mentions = gazetteer.county_lists(gazetteer.find(w.tokens), w.tokens)
-    mentions = compass_places(resolve_places(without_celestial(mentions, w.tokens.folded)), w.tokens.surface)
-    w.mentions, w.names = merge(mentions, found, gazetteer, w.scan_plain)
+    w.mentions = compass_places(resolve_places(without_celestial(mentions, w.tokens.folded)), w.tokens.surface)
+
+
+def _names(w: _Work) -> None:
+    assert w.tokens is not None
+    w.found = find_names(w.scan_plain, w.tokens, w.language)
+
+
+def _merge(w: _Work) -> None:
+    gazetteer = default_gazetteer()
+    w.mentions, w.names = merge(w.mentions, w.found, gazetteer, w.scan_plain)
     w.agencies = group(w.mentions, _AGENCIES)
     if w.article.attribution:
         w.agencies += group(gazetteer.find(tokenize(w.article.attribution)), _AGENCIES)
@@ -191,7 +200,7 @@ def _signature(w: _Work) -> None:
 # Stage by stage over a batch, not article by article: each stage's tables (the fastText
 # model, the gazetteer, stopwords, caches) then stay in the CPU caches for the whole
 # batch. `make bench-enrich` shows a step running up to 2x slower between the others.
-_STAGES: tuple[Callable[[_Work], None], ...] = (_language, _tokens, _entities, _keywords, _dates_of)
+_STAGES: tuple[Callable[[_Work], None], ...] = (_language, _tokens, _places, _names, _merge, _keywords, _dates_of)
 
 
 def enrich_many(

@@ -638,8 +638,9 @@ def surnames(found: Iterable[Name], tokens: Tokens) -> list[Name]:
     if not people or not people.keys() & set(surface):
         return []
     last = len(surface) - 1
-    return [Name("person", people[w][0], "surname") for i, w in enumerate(surface)
-            if w in people and not (i and surface[i - 1] == people[w][1])  # (the full name, counted already)
+    at = compress(range(len(surface)), map(people.__contains__, surface))  # in C: the few that may be
+    return [Name("person", people[surface[i]][0], "surname") for i in at
+            if not (i and surface[i - 1] == people[surface[i]][1])  # (the full name, counted already)
             and not (i < last and surface[i + 1][:1].isupper())]
 
 
