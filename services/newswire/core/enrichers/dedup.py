@@ -46,7 +46,7 @@ def signature(folded: list[str]) -> tuple[int, ...] | None:
     """MinHash signature of the token sequence, or None when it is too short to judge."""
     if len(folded) < SHINGLE + 5:
         return None
-    ids = [_token_id(t) for t in folded]
+    ids = list(map(_token_id, folded))
     # hash() of a tuple of ints is deterministic across processes (no str randomisation).
     mins = [_EMPTY] * NUM_BINS
     # A repeated shingle only repeats a comparison: cheaper than building a set first.
@@ -98,10 +98,6 @@ _LOW32 = (0xFFFFFFFF).__and__
 
 def low32(sig: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(map(_LOW32, sig))
-
-
-def pack32(sig: tuple[int, ...]) -> bytes:
-    return array("I", low32(sig)).tobytes()  # "I" is 4 bytes on every platform CPython runs on
 
 
 def unpack32(data: bytes) -> tuple[int, ...]:
@@ -180,21 +176,6 @@ class MemoryIndex:
                     if len(members) == 1:
                         self._bands[key] = members[0]
 
-    def _members(self, key: int) -> tuple[str, ...] | list[str]:
-        members = self._bands.get(key)
-        if members is None:
-            return ()
-        return (members,) if isinstance(members, str) else members
-
-    def _add_to_band(self, key: int, article_id: str) -> None:
-        members = self._bands.get(key)
-        if members is None:
-            self._bands[key] = article_id
-        elif isinstance(members, str):
-            self._bands[key] = [members, article_id]
-        else:
-            members.append(article_id)
-
     def check_and_add(self, article_id: str, sig: tuple[int, ...]) -> Duplicate | None:
         self._evict()
         keys = band_hashes(sig)
@@ -204,15 +185,30 @@ class MemoryIndex:
             own_seq = self._seq
         else:
             own_seq = existing[0]
-        ids = {m for key in keys for m in self._members(key) if m != article_id}
-        candidates = [Candidate(m, self._entries[m][0], self._entries[m][2], unpack32(self._entries[m][1])) for m in ids]
-        result = decide(own_seq, candidates, low32(sig), self.threshold)
+        bands = self._bands
+        ids: set[str] = set()
+        for members in filter(None, map(bands.get, keys)):
+            if isinstance(members, str):
+                ids.add(members)
+            else:
+                ids.update(members)
+        ids.discard(article_id)
+        entries = self._entries
+        candidates = [Candidate(m, entries[m][0], entries[m][2], unpack32(entries[m][1])) for m in ids]
+        low = low32(sig)
+        result = decide(own_seq, candidates, low, self.threshold)
         if existing is None:
             # Only originals go into the bands: a copy is found through its original, so
             # a story syndicated a thousand times still costs one comparison, not a thousand.
-            bands = () if result else tuple(keys)
-            self._entries[article_id] = (own_seq, pack32(sig), result.duplicate_of if result else None,
-                                         self._clock(), bands)
-            for key in bands:
-                self._add_to_band(key, article_id)
+            kept = () if result else tuple(keys)
+            # "I" is 4 bytes on every platform CPython runs on.
+            entries[article_id] = (own_seq, array("I", low).tobytes(), result.duplicate_of if result else None,
+                                   self._clock(), kept)
+            for key in kept:
+                members = bands.setdefault(key, article_id)  # one id, or a list on the rare collision
+                if members is not article_id:
+                    if isinstance(members, str):
+                        bands[key] = [members, article_id]
+                    else:
+                        members.append(article_id)
         return result
