@@ -25,10 +25,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
-
-from newswire.core.enrichers.tokens import WORD_CACHE_SIZE
 
 NUM_BINS = 128
 BANDS, ROWS = 32, 4
@@ -37,16 +34,14 @@ _BIN_MASK = NUM_BINS - 1
 _EMPTY = (1 << 64) - 1
 _MASK = (1 << 64) - 1
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def _token_id(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8"))
-
 
 def signature(folded: list[str]) -> tuple[int, ...] | None:
     """MinHash signature of the token sequence, or None when it is too short to judge."""
     if len(folded) < SHINGLE + 5:
         return None
-    ids = list(map(_token_id, folded))
+    # A word's id: CRC-32 of its UTF-8, computed in C each time (a cache of the ids cost
+    # more between the other enrichers' tables).
+    ids = list(map(zlib.crc32, map(str.encode, folded)))
     # hash() of a tuple of ints is deterministic across processes (no str randomisation).
     mins = [_EMPTY] * NUM_BINS
     # A repeated shingle only repeats a comparison: cheaper than building a set first.

@@ -70,7 +70,7 @@ def _strip_article(token: str) -> str:
 _TABLE_SIZE = 50_000
 _V = TypeVar("_V")
 
-def _fill(table: dict[str, _V], distinct: set[str], compute: Callable[[str], _V]) -> dict[str, _V]:
+def _fill(table: dict[str, _V], distinct: frozenset[str], compute: Callable[[str], _V]) -> dict[str, _V]:
     """The table, with compute(word) added for the distinct words it does not hold yet."""
     missing = distinct.difference(table)
     if missing:
@@ -94,7 +94,7 @@ _ARABIC_KEYS: dict[str, str] = {}  # folded token -> key, article prefix folded
 _BARE: dict[str, str | None] = {}  # folded token -> its key without a one-letter prefix, if it may have one
 
 
-def _arabic_merges(distinct: set[str]) -> dict[str, str]:
+def _arabic_merges(distinct: frozenset[str]) -> dict[str, str]:
     """Folded token -> bare form, for the tokens whose one-letter prefix is folded because
     the document also has the bare word (its evidence decides)."""
     _fill(_ARABIC_KEYS, distinct, _arabic_key)
@@ -111,7 +111,7 @@ def _arabic_merges(distinct: set[str]) -> dict[str, str]:
 def arabic_keys(folded: list[str]) -> list[str]:
     """One key per token: article prefixes folded; a one-letter prefix (و ف ب ل ك)
     folded only when the bare word also occurs in the document."""
-    distinct = set(folded)
+    distinct = frozenset(folded)
     merges = _arabic_merges(distinct)
     keys = list(map(_ARABIC_KEYS.__getitem__, folded))
     return list(map(merges.get, folded, keys)) if merges else keys
@@ -141,19 +141,19 @@ _CONTENT: dict[str, dict[str, str | None]] = {}
 _MERGED_CONTENT: dict[str, dict[str, str | None]] = {}  # the same for merged Arabic keys
 
 
-def _content_keys(folded: list[str], language: str) -> list[str | None]:
+def _content_keys(tokens: Tokens, language: str) -> list[str | None]:
     """Per token: its key when it is a content word, else None (the only use of a
     non-content token is its position)."""
     stop_language = language if language != "und" else "en"
     content_key = _content_check(stop_language)
-    distinct = set(folded)
+    folded, distinct = tokens.folded, tokens.vocabulary
     arabic = language in ("ar", "fa", "ur")
     to_key = _arabic_key if arabic else _elided
     table = _fill(_CONTENT.setdefault(f"{stop_language}:{arabic}", {}), distinct,
                   lambda token: content_key(to_key(token)))
     ck = list(map(table.__getitem__, folded))
     if arabic and (merges := _arabic_merges(distinct)):
-        merged = _fill(_MERGED_CONTENT.setdefault(stop_language, {}), set(merges.values()), content_key)
+        merged = _fill(_MERGED_CONTENT.setdefault(stop_language, {}), frozenset(merges.values()), content_key)
         ck = list(map({t: merged[b] for t, b in merges.items()}.get, folded, ck))
     return ck
 
@@ -183,7 +183,7 @@ def extract_keywords(tokens: Tokens, title_tokens: int, language: str, top_n: in
     """Top terms and two-word phrases. `title_tokens` is how many leading tokens are the title."""
     if not tokens.folded:
         return []
-    ck = _content_keys(tokens.folded, language)
+    ck = _content_keys(tokens, language)
     words = list(filter(None, ck))
     if not words:
         return []

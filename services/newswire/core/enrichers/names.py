@@ -258,7 +258,7 @@ class _Finder:
         # says what it is ("investor SoftBank", "le syndicat SUD-Rail"), or its form, a
         # compound organisation word ("Bundesgericht", "Industriellenvereinigung"). The
         # article's vocabulary (a set) says which to look for, so most articles skip both.
-        vocabulary = set(self.tokens.folded)
+        vocabulary = self.tokens.vocabulary
         for word in vocabulary & _APPOSITION:
             for match in _apposition_re(word).finditer(text):
                 name = _clean(match.group(1)).rstrip(".")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from newswire.core.textnorm import DELETE_RE, fold_arabic, normalize, strip_arabic_marks
 
@@ -34,6 +34,11 @@ def fold_token(token: str) -> str:
 class Tokens:
     surface: list[str]
     folded: list[str]
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The distinct folded words: several enrichers ask which of their words occur."""
+        return frozenset(self.folded)
 
 
 def tokenize(text: str) -> Tokens:
