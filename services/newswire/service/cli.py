@@ -257,6 +257,11 @@ def _schemas(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# `newswire enrich` answers no message soon, so its chunks are bigger than the consumer's
+# (ENRICH_CHUNK, 64): each stage's tables stay in the CPU caches over more articles.
+OFFLINE_CHUNK = 256
+
+
 def _enrich(args: argparse.Namespace, settings: Settings) -> int:
     from itertools import islice
 
@@ -265,7 +270,6 @@ def _enrich(args: argparse.Namespace, settings: Settings) -> int:
     from newswire.core.models import to_json
     from newswire.core.sources import SourceError
     from newswire.core.sources.reader import read_inputs
-    from newswire.service.consumer.writer import ENRICH_CHUNK
 
     options = _read_options(args, settings)
     config = settings.enrichment()
@@ -278,7 +282,7 @@ def _enrich(args: argparse.Namespace, settings: Settings) -> int:
     # In chunks, as the consumer enriches (enrich_many, stage by stage): in input order,
     # each chunk's lines written at once.
     items = read_inputs(args.inputs, settings.default_timezone, options)
-    while chunk := list(islice(items, ENRICH_CHUNK)):
+    while chunk := list(islice(items, OFFLINE_CHUNK)):
         articles = [item for item in chunk if not isinstance(item, SourceError)]
         results = iter(enrich_many(articles, config, dedup=dedup))
         lines = []

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from newswire.core.textnorm import DELETE_RE, fold_arabic, normalize, strip_arabic_marks
+from newswire.core.textnorm import fold_arabic, normalize, strip_arabic_marks
 
 # A word: letters or digits, joined through inner apostrophes, hyphens or dots
 # (l'État, well-known, 3.5). Arabic marks are removed before tokenising, so a
@@ -48,15 +48,18 @@ def tokenize(text: str) -> Tokens:
 def tokenize_plain(plain: str) -> Tokens:
     """For text whose Arabic marks are already removed (saves a pass)."""
     surface = WORD_RE.findall(plain)
-    return Tokens(surface, fold_tokens(surface))
+    return Tokens(surface, _fold_plain_words(surface))
 
 
-def fold_tokens(words: list[str]) -> list[str]:
-    """[fold_token(w) for w in words], computed on the joined words in a few C passes:
-    one streaming pass over 3 KB beats 500 scattered cache lookups. NUL separates words
-    (it is never inside one and never composes); when NFKC would change the text, it
-    could also split or merge words, so that rare text is folded word by word."""
+def _fold_plain_words(words: list[str]) -> list[str]:
+    """[fold_token(w) for w in words] for the words of plain text, computed on the joined
+    words in a few C passes: one streaming pass over 3 KB beats 500 scattered cache
+    lookups. NUL separates words (it is never inside one and never composes); when NFKC
+    would change the text, it could also split or merge words, so that rare text is
+    folded word by word. Of the characters normalize() deletes, WORD_RE takes only
+    tatweel and the small waw and yeh (U+0640, U+06E5, U+06E6) into a word, and plain
+    text has none of them: no deletion pass here."""
     joined = "\x00".join(words)
     if not unicodedata.is_normalized("NFKC", joined):
         return [fold_token(w) for w in words]
-    return fold_arabic(DELETE_RE.sub("", joined)).casefold().split("\x00") if words else []
+    return fold_arabic(joined).casefold().split("\x00") if words else []
