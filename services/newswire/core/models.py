@@ -326,11 +326,19 @@ def construct(cls: type[_Model], values: dict[str, Any]) -> _Model:
     entities, dates, enrichment and article (6% of the enrichment). Anything else (a field
     left to its default, a model with private attributes or a post-init hook) goes
     through model_construct."""
-    if values.keys() != cls.__pydantic_fields__.keys() or cls.__pydantic_post_init__ or cls.__private_attributes__:
+    fields = _DIRECT.get(cls)
+    if fields is None:  # once per model: what it takes to be built directly
+        fields = _DIRECT[cls] = frozenset() if cls.__pydantic_post_init__ or cls.__private_attributes__ \
+            else frozenset(cls.__pydantic_fields__)
+    if len(values) != len(fields) or not fields.issuperset(values):
         return cls.model_construct(**values)
     model = cls.__new__(cls)
     _set_attribute(model, "__dict__", values)
-    _set_attribute(model, "__pydantic_fields_set__", set(values))
+    _set_attribute(model, "__pydantic_fields_set__", set(fields))
     _set_attribute(model, "__pydantic_extra__", None)
     _set_attribute(model, "__pydantic_private__", None)
     return model
+
+
+# Per model: the fields construct() builds it from directly (none: through model_construct).
+_DIRECT: dict[type[BaseModel], frozenset[str]] = {}

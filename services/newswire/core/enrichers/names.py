@@ -707,7 +707,7 @@ class NamedEntity:
     @property
     def id(self) -> str:
         prefix = "person" if self.kind == "person" else "org"
-        return f"{prefix}:" + "-".join(fold_token(w) for w in self.name.split())
+        return f"{prefix}:" + "-".join(map(fold_token, self.name.split()))
 
 
 def merge(mentions: list[Mention], found: list[Name], gazetteer: Gazetteer, text: str) -> tuple[list[Mention], list[NamedEntity]]:
