@@ -32,6 +32,7 @@ from newswire.core.enrichers.gazetteer import (
     compass_places,
     default_gazetteer,
     group,
+    group_by_kinds,
     resolve_places,
     without_celestial,
 )
@@ -115,7 +116,7 @@ class _Work:
     mentions: list[Mention] = field(default_factory=list)
     found: list[Name] = field(default_factory=list)  # people and organisations found by form
     names: list[NamedEntity] = field(default_factory=list)  # the same, merged with the gazetteer's
-    agencies: list[EntityCount] = field(default_factory=list)
+    attribution_agencies: list[EntityCount] = field(default_factory=list)  # the agencies of the attribution line
     keywords: list[Keyword] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
     signature: tuple[int, ...] | None = None
@@ -177,9 +178,8 @@ def _names(w: _Work) -> None:
 def _merge(w: _Work) -> None:
     gazetteer = default_gazetteer()
     w.mentions, w.names = merge(w.mentions, w.found, gazetteer, w.scan_plain)
-    w.agencies = group(w.mentions, _AGENCIES)
     if w.article.attribution:
-        w.agencies += group(gazetteer.find(tokenize(w.article.attribution)), _AGENCIES)
+        w.attribution_agencies = group(gazetteer.find(tokenize(w.article.attribution)), _AGENCIES)
 
 
 def _keywords(w: _Work) -> None:
@@ -274,6 +274,7 @@ def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: Duplicat
     declared = primary_subtag(article.language)
     # The matching form is the folded words joined by single spaces: what search and
     # matching want (no case, marks, letter variants or punctuation), at no extra cost.
+    places, organizations, people, agencies = group_by_kinds(w.mentions, (PLACE_KINDS, _ORGS, _PEOPLE, _AGENCIES))
     normalized_title = " ".join(tokens.folded[:w.title_tokens])
     normalized_body = " ".join(tokens.folded[w.title_tokens:])
     enrichment = construct(Enrichment, dict(
@@ -295,11 +296,11 @@ def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: Duplicat
         content_hash=content_hash(normalized_title, normalized_body + "\n" + w.plain[len(w.scan_plain):]
                                   if w.truncated else normalized_body),
         keywords=w.keywords,
-        places=_refs(group(w.mentions, PLACE_KINDS)),
-        organizations=_refs(group(w.mentions, _ORGS), [n for n in w.names if n.kind == "organization"]),
-        people=_refs(group(w.mentions, _PEOPLE), [n for n in w.names if n.kind == "person"]),
+        places=_refs(places),
+        organizations=_refs(organizations, [n for n in w.names if n.kind == "organization"]),
+        people=_refs(people, [n for n in w.names if n.kind == "person"]),
         dates=w.dates,
-        agencies=list(dict.fromkeys(a.entity.name for a in w.agencies)),
+        agencies=list(dict.fromkeys(a.entity.name for a in agencies + w.attribution_agencies)),
         duplicate_of=duplicate.duplicate_of if duplicate else None,
         similarity=duplicate.similarity if duplicate else None,
         sanitized=w.sanitized,

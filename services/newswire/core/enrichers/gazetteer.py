@@ -561,16 +561,26 @@ class EntityCount:
 
 def group(mentions: list[Mention], kinds: frozenset[str]) -> list[EntityCount]:
     """Entities of the given kinds, most named first (then most mentioned, first mentioned)."""
+    return group_by_kinds(mentions, (kinds,))[0]
+
+
+def group_by_kinds(mentions: list[Mention], kind_sets: tuple[frozenset[str], ...]) -> list[list[EntityCount]]:
+    """group() for each set of kinds, in one pass over the mentions (an entity in the
+    first set that has its kind)."""
     names: dict[str, int] = {}
     adjectives: dict[str, int] = {}
     first: dict[str, Entity] = {}
     for mention in mentions:
-        if mention.entity.kind in kinds:
-            counter = adjectives if mention.adjective else names
-            counter[mention.entity.id] = counter.get(mention.entity.id, 0) + 1
-            first.setdefault(mention.entity.id, mention.entity)
+        entity = mention.entity
+        counter = adjectives if mention.adjective else names
+        counter[entity.id] = counter.get(entity.id, 0) + 1
+        first.setdefault(entity.id, entity)
     order = {eid: i for i, eid in enumerate(first)}
-    return [
-        EntityCount(first[eid], names.get(eid, 0), adjectives.get(eid, 0))
-        for eid in sorted(first, key=lambda e: (-names.get(e, 0), -adjectives.get(e, 0), order[e]))
-    ]
+    groups: list[list[EntityCount]] = [[] for _ in kind_sets]
+    for eid in sorted(first, key=lambda e: (-names.get(e, 0), -adjectives.get(e, 0), order[e])):
+        entity = first[eid]
+        for kinds, found in zip(kind_sets, groups):
+            if entity.kind in kinds:
+                found.append(EntityCount(entity, names.get(eid, 0), adjectives.get(eid, 0)))
+                break
+    return groups
