@@ -26,3 +26,9 @@ def test_folded_words_are_each_words_matching_form(text: str) -> None:
 def test_vocabulary_is_the_distinct_folded_words() -> None:
     tokens = tokenize("The Hague and the HAGUE, the end")
     assert tokens.vocabulary == {"the", "hague", "and", "end"}
+
+
+@pytest.mark.parametrize("text", ["snake_case and foo_bar_baz", "l'État_x well-known_y", "_lead trail_ 3.5_4"])
+def test_an_underscore_separates_words(text: str) -> None:
+    assert all("_" not in w for w in tokenize(text).surface)
+    assert tokenize(text).surface == tokenize(text.replace("_", " ")).surface
