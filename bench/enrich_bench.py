@@ -76,7 +76,7 @@ IN_ENRICH: dict[str, list[str]] = {
     "counts": ["count_words", "count_sentences", "count_paragraphs", "count_chars", "reading_time_seconds"],
     "normalized text+hash": ["content_hash"],
     "keywords": ["extract_keywords"],
-    "places/orgs/people/agencies": ["Gazetteer.find", "resolve_places", "group", "_refs"],
+    "places/orgs/people/agencies": ["Gazetteer.find", "resolve_places", "group", "group_by_kinds", "_refs"],
     "people/orgs by form": ["find_names", "merge"],
     "dates": ["extract_dates", "_dates"],
     "near-dup signature": ["signature"],
