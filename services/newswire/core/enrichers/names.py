@@ -635,9 +635,9 @@ def surnames(found: Iterable[Name], tokens: Tokens) -> list[Name]:
         if n.kind == "person" and " " in n.name:
             words = n.name.split()
             people.setdefault(words[-1], (n.name, words[-2]))
-    surface = tokens.surface
-    if not people or not people.keys() & set(surface):
+    if not people:
         return []
+    surface = tokens.surface
     last = len(surface) - 1
     at = compress(range(len(surface)), map(people.__contains__, surface))  # in C: the few that may be
     return [Name("person", people[surface[i]][0], "surname") for i in at
