@@ -19,13 +19,24 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
+# A C compiler for the enrichers that setup.py compiles with mypyc; only the venv
+# reaches the runtime image. The official image carries Python's headers; a base
+# with Debian's python3 (scripts/offline-images' stand-in) needs python3-dev.
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends gcc libc6-dev \
+ && { python -c "import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+      || apt-get install -y -qq --no-install-recommends python3-dev; } \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /src
 # Only what the package build needs (pyproject.toml names README.md as the
 # long description), so editing seeds or schemas does not re-run the install.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY services/ services/
+# The check: the compiled tokenizer is the one imported.
 RUN pip install --no-cache-dir . \
- && newswire --help > /dev/null
+ && newswire --help > /dev/null \
+ && cd / && python -c "import newswire.core.enrichers.tokens as t; assert t.__file__.endswith('.so'), t.__file__"
 
 ############################
 # runtime

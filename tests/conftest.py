@@ -48,3 +48,20 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         if asked == collection_path or collection_path in asked.parents:
             return None
     return True
+
+
+def stale_compiled_modules() -> list[str]:
+    """Compiled enrichers (setup.py, `make native`) older than their source: Python would
+    import the .so and test yesterday's code."""
+    stale = []
+    for so in (REPO / "services").rglob("*.so"):
+        source = so.with_name(so.name.split(".", 1)[0] + ".py")
+        if source.exists() and source.stat().st_mtime > so.stat().st_mtime:
+            stale.append(str(source.relative_to(REPO)))
+    return stale
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if stale := stale_compiled_modules():
+        raise pytest.UsageError(f"compiled modules older than {', '.join(stale[:3])}"
+                                f"{' ...' if len(stale) > 3 else ''}: run `make native` (or NEWSWIRE_COMPILE=0 make native)")

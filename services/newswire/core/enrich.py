@@ -29,12 +29,10 @@ from newswire.core.enrichers.gazetteer import (
     Entity,
     EntityCount,
     Mention,
-    compass_places,
     default_gazetteer,
     group,
     group_by_kinds,
-    resolve_places,
-    without_celestial,
+    known_mentions,
 )
 from newswire.core.enrichers.keywords import STOPWORD_LANGUAGES, extract_keywords, stopwords
 from newswire.core.enrichers.language import detect_language, primary_subtag
@@ -164,10 +162,8 @@ def _tokens(w: _Work) -> None:
 
 
 def _places(w: _Work) -> None:
-    gazetteer = default_gazetteer()
     assert w.tokens is not None
-    mentions = gazetteer.county_lists(gazetteer.find(w.tokens), w.tokens)
-    w.mentions = compass_places(resolve_places(without_celestial(mentions, w.tokens.folded)), w.tokens.surface)
+    w.mentions = known_mentions(w.tokens)
 
 
 def _names(w: _Work) -> None:

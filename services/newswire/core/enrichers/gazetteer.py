@@ -552,6 +552,14 @@ def without_celestial(mentions: list[Mention], folded: list[str]) -> list[Mentio
                                         and prefix_variants(folded[m.start])[-1] in _CELESTIAL)]
 
 
+def known_mentions(tokens: Tokens) -> list[Mention]:
+    """The article's mentions of what the gazetteer knows: county lists read, ambiguous
+    places resolved, planets that are not places and compass-qualified places sorted out."""
+    gazetteer = default_gazetteer()
+    mentions = gazetteer.county_lists(gazetteer.find(tokens), tokens)
+    return compass_places(resolve_places(without_celestial(mentions, tokens.folded)), tokens.surface)
+
+
 @dataclass(slots=True)  # not frozen: a frozen dataclass is built 4x slower, and an article makes dozens
 class EntityCount:
     entity: Entity
