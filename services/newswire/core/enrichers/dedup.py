@@ -25,14 +25,18 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
+
+from mypy_extensions import i64
 
 NUM_BINS = 128
 BANDS, ROWS = 32, 4
 SHINGLE = 3
-_BIN_MASK = NUM_BINS - 1
+_BIN_MASK: Final = NUM_BINS - 1
 _EMPTY = (1 << 64) - 1
 _MASK = (1 << 64) - 1
+_LOW57: Final = (1 << 57) - 1
+_NONE: Final = 1 << 62  # above any 57-bit value
 
 
 def signature(folded: list[str]) -> tuple[int, ...] | None:
@@ -42,15 +46,7 @@ def signature(folded: list[str]) -> tuple[int, ...] | None:
     # A word's id: CRC-32 of its UTF-8, computed in C each time (a cache of the ids cost
     # more between the other enrichers' tables).
     ids = list(map(zlib.crc32, map(str.encode, folded)))
-    # hash() of a tuple of ints is deterministic across processes (no str randomisation).
-    mins = [_EMPTY] * NUM_BINS
-    # A repeated shingle only repeats a comparison: cheaper than building a set first.
-    for h in map(hash, zip(ids, ids[1:], ids[2:])):
-        h &= _MASK
-        b = h & _BIN_MASK
-        v = h >> 7
-        if v < mins[b]:
-            mins[b] = v
+    mins = [_EMPTY if v == _NONE else v for v in _bin_minima(ids)]
     # Densify: an empty bin borrows from the next filled bin, offset by the distance,
     # so two documents fill the same empty bins the same way.
     if _EMPTY in mins:
@@ -62,6 +58,23 @@ def signature(folded: list[str]) -> tuple[int, ...] | None:
                     d += 1
                 mins[i] = (original[(i + d) % NUM_BINS] + d * 0x9E3779B97F4A7C15) & _MASK
     return tuple(mins)
+
+
+def _bin_minima(ids: list[int]) -> list[i64]:
+    """Per bin (the low 7 bits of a shingle's hash), the least of the high 57 bits of the
+    hashes that fall in it; _NONE where none does. Signed 64-bit arithmetic throughout,
+    which mypyc compiles to machine integers: a hash is the same bits either way, and the
+    high 57 bits of its unsigned value are (h >> 7) & _LOW57."""
+    mins: list[i64] = [_NONE] * NUM_BINS
+    # hash() of a tuple of ints is deterministic across processes (no str randomisation).
+    # A repeated shingle only repeats a comparison: cheaper than building a set first.
+    for shingle in map(hash, zip(ids, ids[1:], ids[2:])):
+        h: i64 = shingle
+        b = h & _BIN_MASK
+        v = (h >> 7) & _LOW57
+        if v < mins[b]:
+            mins[b] = v
+    return mins
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:

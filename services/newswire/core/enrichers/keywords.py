@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import compress, pairwise
+from itertools import compress
 from operator import itemgetter
 from typing import TypeVar
 
@@ -169,14 +169,20 @@ def _weighted_scores(counts: Counter[str], ck: list[str | None], title_tokens: i
     return scores
 
 
-def _recurring_pairs(ck: list[str | None], title_tokens: int) -> list[tuple[tuple[str, str], int]]:
+def _recurring_pairs(ck: list[str | None], title_tokens: int, counts: Counter[str]) -> list[tuple[tuple[str, str], int]]:
     """Adjacent content-word pairs seen at least twice, not counting the one across the
-    title / body boundary."""
-    pairs = Counter(pairwise(ck))  # pairs with a non-content token (None) are dropped below
-    if 0 < title_tokens < len(ck):
-        pairs[ck[title_tokens - 1], ck[title_tokens]] -= 1
-    recurring = compress(pairs, map((1).__lt__, pairs.values()))  # count >= 2
-    return [((a, b), pairs[a, b]) for a, b in recurring if a is not None and b is not None]
+    title / body boundary, in the order first seen. Only words seen twice can make a pair
+    seen twice: the others are skipped before a pair is built (a compiled loop)."""
+    pairs: dict[tuple[str, str], int] = {}
+    previous: str | None = None
+    for key in ck:
+        if key is not None and previous is not None and counts[key] > 1 and counts[previous] > 1:
+            pair = (previous, key)
+            pairs[pair] = pairs.get(pair, 0) + 1
+        previous = key
+    if 0 < title_tokens < len(ck) and (boundary := (ck[title_tokens - 1], ck[title_tokens])) in pairs:
+        pairs[boundary] -= 1
+    return [(pair, n) for pair, n in pairs.items() if n > 1]
 
 
 def extract_keywords(tokens: Tokens, title_tokens: int, language: str, top_n: int = TOP_N) -> list[Keyword]:
@@ -189,7 +195,7 @@ def extract_keywords(tokens: Tokens, title_tokens: int, language: str, top_n: in
         return []
     counts = Counter(words)
     scores = _weighted_scores(counts, ck, title_tokens)
-    phrases = _recurring_pairs(ck, title_tokens)
+    phrases = _recurring_pairs(ck, title_tokens, counts)
     # sorted() is stable, so equal scores keep first-seen order, exactly as most_common().
     top = sorted(scores.items(), key=itemgetter(1), reverse=True)[:top_n * 3]
     # First surface form of each key, for display.
