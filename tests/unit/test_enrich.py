@@ -199,3 +199,16 @@ def test_whitespace_list_matches_python():
     assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
     text = "غزة\u3000 news\u2009\tof\xa0the day\n\n" + "x" * 10
     assert count_chars(text) == sum(map(len, text.split()))
+
+
+def test_dominant_script_counts_letters_of_the_first_300_characters_and_ties_go_to_the_first():
+    from newswire.core.scripts import dominant_script
+
+    assert dominant_script("abc") == "Latn" and dominant_script("١٢٣ ... !!") == "Zyyy"
+    assert dominant_script("abc абв") == "Latn"  # a tie: the script seen first
+    assert dominant_script("абв abc") == "Cyrl"
+    assert dominant_script("ab абв") == "Cyrl"
+    assert dominant_script("a" * 300 + "б" * 400) == "Latn"  # only the sample counts
+    assert dominant_script("東京で" + "x" * 10) == "Jpan"  # kana: 1 of 13 letters, over 5%
+    assert dominant_script("東京で" + "x" * 20) == "Latn"  # 1 of 23: under
+    assert dominant_script("서울 " + "x" * 4) == "Kore"

@@ -31,3 +31,40 @@ def test_a_very_long_body_keeps_a_stable_id_at_bounded_cost():
     assert article_id(title="T", body=body) == article_id(title="T", body=body)
     # Beyond the normalised part the text counts as written.
     assert article_id(title="T", body=body + "x") != article_id(title="T", body=body)
+
+
+def test_urls_taken_as_canonical_already_are_what_the_full_rules_give(monkeypatch):
+    """canonical_url() returns URLs that look canonical as they are: on random URLs (case,
+    ports, users, queries, fragments, slashes, spaces, non-ASCII) that shortcut gives what
+    the parse-and-rebuild gives."""
+    import random
+    import re
+
+    import newswire.core.ids as ids
+
+    rng = random.Random(15)
+    def maybe(*options: str) -> str:
+        return rng.choice(["", "", *options])
+
+    urls = ["https://a.org/news/1", "https://a.org/", "https://a.org", "http://a.org/x/"]
+    for _ in range(20_000):
+        scheme = rng.choice(["https://", "http://", "https://", "HTTPS://", "Http://", "ftp://", "https:/"])
+        user = rng.choice(["", "", "", "", "u:p@", "u@"])
+        host = rng.choice(["a.org", "news.example.com", "x-y.example", "Ex.com", "a_b.org", "[::1]", "", "a.org."])
+        port = rng.choice(["", "", "", ":443", ":80", ":8080", ":x"])
+        path = "".join(rng.choice(["/news", "/2024", "/05", "/é", "/a%20b", "/a b", "/", "/x.html", "/;p"])
+                       for _ in range(rng.randint(0, 4)))
+        tail = maybe("?a=1", "?utm_source=x&b=2", "?", "#top", "?a=1#t") + maybe(" ", "\t", "\n")
+        urls.append(maybe(" ") + scheme + user + host + port + path + tail)
+    def outcome(url: str) -> str:
+        try:
+            return canonical_url(url)
+        except ValueError as exc:  # an invalid port: the full rules refuse it
+            return f"refused: {exc}"
+
+    fast = {u: outcome(u) for u in urls}
+    shortcuts = sum(bool(ids._CANONICAL_ALREADY_RE.fullmatch(u.strip())) for u in urls)
+    monkeypatch.setattr(ids, "_CANONICAL_ALREADY_RE", re.compile(r"(?!)"))  # never: the full rules only
+    for url in urls:
+        assert fast[url] == outcome(url), url
+    assert shortcuts > 100  # plain https://host/path ones

