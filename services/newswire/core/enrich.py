@@ -156,7 +156,7 @@ def _tokens(w: _Work) -> None:
         # counting a megabyte word by word alone cost 30 to 60 ms, over the per-message
         # budget (bench/pathological.py); analysis_truncated says the count is estimated.
         # Per visible character, so a flood of spaces or newlines adds no words.
-        density = count_words(w.tokens.surface) / max(count_chars(w.scan_plain), 1)
+        density = count_words(w.tokens.surface, w.scan_plain) / max(count_chars(w.scan_plain), 1)
         w.tail_words = round(density * count_chars(w.plain[len(w.scan_plain):]))
     w.title_tokens = len(WORD_RE.findall(w.plain_title))  # the title's share of the tokens
 
@@ -265,7 +265,7 @@ def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: Duplicat
     duplicate = None
     if dedup is not None and w.signature is not None:
         duplicate = dedup.check_and_add(article.id, w.signature)
-    words = count_words(tokens.surface) + w.tail_words
+    words = count_words(tokens.surface, w.scan_plain) + w.tail_words
     paragraphs = count_paragraphs(article.body)
     declared = primary_subtag(article.language)
     # The matching form is the folded words joined by single spaces: what search and

