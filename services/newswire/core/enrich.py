@@ -46,7 +46,8 @@ from newswire.core.scripts import direction, dominant_script
 from newswire.core.textnorm import strip_arabic_marks
 
 _DEFAULT_CONFIG = EnrichmentConfig()
-# Allocations between two collections of the youngest GC generation after warm_up() (700 by default).
+# The youngest GC generation is collected when the containers allocated since its last
+# collection, less those freed, exceed this (700 by default); warm_up() sets it.
 GC_YOUNG_THRESHOLD = 100_000
 _ORGS = frozenset({"organization"})
 _PEOPLE = frozenset({"person"})
@@ -308,16 +309,19 @@ def _finish(w: _Work, s: EnrichmentConfig, now: datetime | None, dedup: Duplicat
     return construct(EnrichedArticle, {**article.__dict__, "enrichment": enrichment})
 
 
-def warm_up() -> None:
+def warm_up(young_threshold: int = GC_YOUNG_THRESHOLD) -> None:
     """Load the enrichers' data now rather than on the first article, then hide every
     object alive so far from the cyclic garbage collector (gc.freeze): the gazetteer and
     the world's places, the given names, the stopword lists and the models' schemas are tens of thousands of long-lived
     objects that each collection would otherwise traverse again. Measured: about 9%
     more articles per CPU second (bench/README.md). Then the youngest generation is
-    collected every GC_YOUNG_THRESHOLD allocations instead of 700: an article allocates
-    thousands of short-lived containers (tokens, counters, models) that reference counting
-    frees anyway, and each young collection walked them again; 3.5% more articles per
-    CPU second (984 -> 1,019/s, the two thresholds interleaved in one process).
+    collected when `young_threshold` more containers are alive than at its last collection,
+    instead of 700: an article allocates thousands of short-lived containers (tokens,
+    counters, models) that reference counting frees anyway, and each young collection
+    walked them again; 3.5% more articles per CPU second (984 -> 1,019/s, the two
+    thresholds interleaved in one process). A collection walks every young container
+    still alive, so the threshold should be well above what one enrich_many() call
+    keeps alive (about 90 per article until it returns).
     For long-running services and `newswire enrich`."""
     default_gazetteer()
     names_lexicon()
@@ -326,7 +330,7 @@ def warm_up() -> None:
         stopwords(language)
     gc.collect()
     gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    gc.set_threshold(young_threshold, *gc.get_threshold()[1:])
 
 
 def _source(entity: Entity) -> str:
