@@ -51,3 +51,11 @@ def test_possessive_word_patterns_match_what_backtracking_ones_match() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
         assert WORD_RE.findall(text) == plain.findall(text), text
         assert _WORD_NO_UNDERSCORE_RE.findall(text.replace("_", "")) == plain_no_underscore.findall(text.replace("_", ""))
+
+
+def test_vocabulary_is_built_once():
+    """Several enrichers ask for an article's distinct words: the set is built on the
+    first use and kept (compiled, a cached_property had silently become a plain one)."""
+    tokens = tokenize("The cat saw the other cat")
+    assert tokens.vocabulary == frozenset({"the", "cat", "saw", "other"})
+    assert tokens.vocabulary is tokens.vocabulary

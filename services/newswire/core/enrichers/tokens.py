@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newswire.core.textnorm import fold_arabic, normalize, strip_arabic_marks
 
@@ -34,15 +34,20 @@ def fold_token(token: str) -> str:
     return normalize(token)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tokens:
     surface: list[str]
     folded: list[str]
+    _vocabulary: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def vocabulary(self) -> frozenset[str]:
-        """The distinct folded words: several enrichers ask which of their words occur."""
-        return frozenset(self.folded)
+        """The distinct folded words: several enrichers ask which of their words occur.
+        Built once, on first use. (Not functools.cached_property: compiled by mypyc, that
+        is a plain property, which built the set again on every use.)"""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(self.folded)
+        return self._vocabulary
 
 
 def tokenize(text: str) -> Tokens:
