@@ -18,7 +18,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from newswire.core.pipeline import PipelineConfig
 from newswire.service.consumer import writer as writer_module
 from newswire.service.consumer.committer import AtLeastOnce, ExactlyOnce
-from newswire.service.consumer.writer import MAX_WRITE_ATTEMPTS, BatchWriter
+from newswire.service.consumer.writer import ENRICH_CHUNK, MAX_WRITE_ATTEMPTS, BatchWriter
 
 RAW, ENRICHED, DLQ = "articles.raw", "articles.enriched", "articles.dlq"
 P0, P1 = TopicPartition(RAW, 0), TopicPartition(RAW, 1)
@@ -419,3 +419,25 @@ def test_a_producer_that_cannot_be_made_yet_is_retried_with_the_next_batch():
     committer.handle(consumer, batch([article(1)]))
     assert writer.producer is fresh and not writer.needs_producer
     assert fresh.steps[-1] == "commit" and committer.next_offset == {P0: 11}
+
+
+# -- chunks --------------------------------------------------------------------------
+
+
+def test_a_batch_is_processed_in_the_stages_chunks_each_sent_as_it_is_done():
+    """A backlog's batch is enriched ENRICH_CHUNK articles at a time, and each chunk's
+    outputs go to the producer before the next chunk is processed."""
+    producer = FakeProducer()
+    writer, _ = make_writer(producer)
+    process = writer.stage.process
+    seen: list[tuple[int, int]] = []  # (chunk size, outputs sent before it)
+
+    def recording(values, origins):
+        seen.append((len(values), len(producer.sent)))
+        return process(values, origins)
+
+    writer.stage.process = recording  # type: ignore[method-assign]
+    size = ENRICH_CHUNK * 2 + 5
+    writer.send_batch(batch([article(n) for n in range(size)]))
+    assert seen == [(ENRICH_CHUNK, 0), (ENRICH_CHUNK, ENRICH_CHUNK), (5, 2 * ENRICH_CHUNK)]
+    assert [orjson.loads(v)["title"] for _, _, v in producer.sent] == [f"Article {n}" for n in range(size)]

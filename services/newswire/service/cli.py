@@ -258,9 +258,10 @@ def _schemas(args: argparse.Namespace) -> int:
 
 
 # `newswire enrich` answers no message soon, so its chunks are bigger than the consumer's
-# (ENRICH_CHUNK, 64): each stage's tables stay in the CPU caches over more articles, and
-# enrich_many takes more articles of one language together. On `make bench-enrich-cli`
-# (medians of 4 alternated rounds): 256 over 64 1.01x, 1,024 over 256 1.01x (best 1.04x).
+# (ENRICH_CHUNK, 256): each stage's tables stay in the CPU caches over more articles, and
+# enrich_many takes more articles of one language together. (Measured while each chunk
+# also paid a young GC collection, see OFFLINE_GC_THRESHOLD: on `make bench-enrich-cli`,
+# medians of 4 alternated rounds, 256 over 64 1.01x, 1,024 over 256 1.01x, best 1.04x.)
 OFFLINE_CHUNK = 1024
 # A chunk keeps about 90,000 containers alive until it is written (its tokens, mentions,
 # models): with the consumer's threshold (100,000) every chunk paid a young collection
