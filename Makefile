@@ -1,7 +1,10 @@
 # newswire: the two commands are `make up` (run the service) and `make test`.
 # Both set up everything on a fresh machine: Debian packages, .venv, Kafka jars.
 
-PYTHON ?= python3
+# The interpreter .venv is made from: the distribution's python3 (built with PGO and
+# LTO) when it is 3.11+, else python3 on PATH (scripts/pick-python). Evaluated when used,
+# so after system-deps has installed what it needs; `make PYTHON=... venv` overrides it.
+PYTHON ?= $(shell scripts/pick-python)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -29,13 +32,14 @@ help:
 	@echo "make screenshot  PNG of the enriched-articles rate in Prometheus (docs/)"
 
 system-deps:
-	@scripts/install-system-deps
+	@PYTHON=$(PYTHON) scripts/install-system-deps
 
 # Reinstall when the dependency list changes. Editable and interpreted: the compiled
 # enrichers are built in place by the next rule. (setuptools: the venv's own is too old
 # to read pyproject.toml's license field when setup.py runs directly.)
 $(STAMP): pyproject.toml setup.py
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "make: $(PYTHON) cannot make a venv: run scripts/install-system-deps venv, or make PYTHON=python3.x venv" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools==84.2.1
 	NEWSWIRE_COMPILE=0 $(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)

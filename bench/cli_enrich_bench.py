@@ -12,9 +12,12 @@ Several code trees can be compared side by side: each `--code LABEL=PATH` runs w
 PYTHONPATH=PATH/services (the same venv, so the same dependencies), and the rounds
 alternate between them (ABAB..., BABA... on odd rounds) so that a noisy minute of a
 shared machine hits both. Best and median of the rounds are reported, and the ratios.
+`--python LABEL=INTERPRETER` runs that tree with another interpreter (its own venv, with
+the tree's extensions compiled for it): two interpreter builds side by side.
 
     .venv/bin/python bench/cli_enrich_bench.py [--articles 4000] [--rounds 5]
-        [--code new=. --code old=/tmp/old-lang] [--json bench/results/cli-enrich.json]
+        [--code new=. --code old=/tmp/old-lang] [--python old=/tmp/old-lang/.venv/bin/python]
+        [--json bench/results/cli-enrich.json]
 """
 
 from __future__ import annotations
@@ -57,10 +60,10 @@ def write_inputs(folder: Path, count: int) -> tuple[Path, Path, float]:
     return big, one, statistics.mean(len(line) for line in lines)
 
 
-def run_once(code: Path, path: Path, out: Path, cpu: str) -> tuple[float, float, int]:
+def run_once(code: Path, python: str, path: Path, out: Path, cpu: str) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, lines written) of one `newswire enrich path > out`."""
     env = {**os.environ, "PYTHONPATH": str(code / "services")}
-    command = [sys.executable, "-m", "newswire", "enrich", str(path)]
+    command = [python, "-m", "newswire", "enrich", str(path)]
     if shutil.which("taskset"):
         command = ["taskset", "-c", cpu, *command]
     with out.open("wb") as sink:
@@ -74,12 +77,14 @@ def run_once(code: Path, path: Path, out: Path, cpu: str) -> tuple[float, float,
     return wall, usage.ru_utime + usage.ru_stime, sum(1 for _ in out.open("rb"))
 
 
-def which_code(code: Path) -> str:
+def which_code(code: Path, python: str) -> tuple[str, str]:
     """Where `newswire` is imported from with this PYTHONPATH (guards against the
-    editable install shadowing the tree under test)."""
+    editable install shadowing the tree under test), and the interpreter's version."""
     env = {**os.environ, "PYTHONPATH": str(code / "services")}
-    return subprocess.run([sys.executable, "-c", "import newswire; print(newswire.__file__)"],
-                          env=env, capture_output=True, text=True, check=True).stdout.strip()
+    script = "import newswire, platform; print(newswire.__file__); print(platform.python_version())"
+    where, version = subprocess.run([python, "-c", script], env=env, capture_output=True, text=True,
+                                    check=True).stdout.splitlines()
+    return where, version
 
 
 def main() -> int:
@@ -88,16 +93,22 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds per code tree")
     parser.add_argument("--code", action="append", metavar="LABEL=PATH",
                         help="a code tree to run (repeatable); default: this repository")
+    parser.add_argument("--python", action="append", default=[], metavar="LABEL=INTERPRETER",
+                        help="the interpreter for that --code tree (default: this one)")
     parser.add_argument("--cpu", default="0", help="the CPU taskset pins the command to")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     trees = dict(item.split("=", 1) for item in args.code) if args.code else {"this": str(REPO)}
     codes = {label: Path(path).resolve() for label, path in trees.items()}
+    pythons = {label: sys.executable for label in codes} | dict(item.split("=", 1) for item in args.python)
+    if unknown := set(pythons) - set(codes):
+        raise SystemExit(f"--python for no --code tree: {', '.join(sorted(unknown))}")
     for label, code in codes.items():
-        where = which_code(code)
+        where, version = which_code(code, pythons[label])
         if not where.startswith(str(code / "services")):
             raise SystemExit(f"{label}: newswire comes from {where}, not {code}")
+        print(f"{label}: {code}, Python {version} ({pythons[label]})")
     # Each child's CPU time is read as the growth of RUSAGE_CHILDREN, one child at a time.
     results: dict[str, dict[str, list[float]]] = {label: {"wall": [], "cpu": []} for label in codes}
     with tempfile.TemporaryDirectory(prefix="newswire-cli-bench-") as tmp:
@@ -110,10 +121,10 @@ def main() -> int:
         for round_no in range(args.rounds):
             for label in order if round_no % 2 == 0 else order[::-1]:
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                start_wall, start_cpu, start_lines = run_once(codes[label], one, out, args.cpu)
+                start_wall, start_cpu, start_lines = run_once(codes[label], pythons[label], one, out, args.cpu)
                 start_cpu -= before.ru_utime + before.ru_stime
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                full_wall, full_cpu, lines = run_once(codes[label], big, out, args.cpu)
+                full_wall, full_cpu, lines = run_once(codes[label], pythons[label], big, out, args.cpu)
                 full_cpu -= before.ru_utime + before.ru_stime
                 if (start_lines, lines) != (1, args.articles):
                     raise SystemExit(f"{label}: wrote {start_lines} and {lines} lines, expected 1 and {args.articles}")
@@ -139,7 +150,7 @@ def main() -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
             "articles": args.articles, "mean_line_bytes": line_bytes, "rounds": args.rounds,
-            "codes": {label: str(code) for label, code in codes.items()},
+            "codes": {label: str(code) for label, code in codes.items()}, "pythons": pythons,
             "rates": results, "summary": summary, "python": platform.python_version(),
         }, indent=2) + "\n")
     return 0
