@@ -16,9 +16,13 @@ def _is_311_or_newer(python: str) -> bool:
     return check.returncode == 0
 
 
+def _picked() -> str:
+    return subprocess.run([str(REPO / "scripts" / "pick-python")], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def test_the_distributions_python3_is_picked_when_it_is_311_or_newer() -> None:
-    picked = subprocess.run([str(REPO / "scripts" / "pick-python")], capture_output=True, text=True,
-                            check=True).stdout.strip()
+    picked = _picked()
     assert _is_311_or_newer(picked), picked
     if SYSTEM.exists() and _is_311_or_newer(str(SYSTEM)):
         assert picked == str(SYSTEM)
@@ -29,6 +33,4 @@ def test_the_distributions_python3_is_picked_when_it_is_311_or_newer() -> None:
 def test_the_makefile_builds_the_venv_from_the_picked_python() -> None:
     plan = subprocess.run(["make", "-n", "-B", "-C", str(REPO), ".venv/.installed"], capture_output=True, text=True,
                           check=True).stdout
-    picked = subprocess.run([str(REPO / "scripts" / "pick-python")], capture_output=True, text=True,
-                            check=True).stdout.strip()
-    assert f"{picked} -m venv .venv" in plan, plan
+    assert f"{_picked()} -m venv .venv" in plan, plan
