@@ -61,3 +61,32 @@ def test_vocabulary_is_built_once():
     tokens = tokenize("The cat saw the other cat")
     assert tokens.vocabulary == frozenset({"the", "cat", "saw", "other"})
     assert tokens.vocabulary is tokens.vocabulary
+
+
+def test_words_of_finds_what_the_word_pattern_finds() -> None:
+    """words_of() splits on whitespace first and sends only chunks with a non-word
+    character through the pattern: on random text of letters, digits, joiners,
+    underscores, punctuation, CJK, combining marks and several kinds of whitespace it
+    gives WORD_RE's words exactly."""
+    import random
+
+    from newswire.core.enrichers.tokens import _WORD_NO_UNDERSCORE_RE, WORD_RE, words_of
+
+    alphabet = "ab9é'’-._,;:()«»\"  \n\t\u00a0\u3000北京²½قمـ\u0301"
+    rng = random.Random(16)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        pattern = WORD_RE if "_" in text else _WORD_NO_UNDERSCORE_RE
+        assert words_of(text) == pattern.findall(text), repr(text)
+        assert words_of(text) == WORD_RE.findall(text), repr(text)
+    for text in TEXTS:
+        assert words_of(text) == WORD_RE.findall(text)
+
+
+def test_folded_words_are_the_same_when_held_across_articles() -> None:
+    """Folded forms are kept across articles: a second article with the same words, and
+    one mixing them with new ones, fold exactly as each word alone."""
+    first = tokenize("İstanbul'da ÉCOLE l'État and the HAGUE")
+    again = tokenize("the HAGUE, İstanbul'da and a NEW word: Straße")
+    assert first.folded == [normalize(w) for w in first.surface]
+    assert again.folded == [normalize(w) for w in again.surface]

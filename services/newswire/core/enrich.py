@@ -39,7 +39,7 @@ from newswire.core.enrichers.language import detect_language, primary_subtag
 from newswire.core.enrichers.names import Name, NamedEntity, find_names, merge
 from newswire.core.enrichers.names import lexicon as names_lexicon
 from newswire.core.enrichers.sanitize import sanitize_text
-from newswire.core.enrichers.tokens import WORD_RE, Tokens, tokenize, tokenize_plain
+from newswire.core.enrichers.tokens import Tokens, tokenize, tokenize_plain, words_of
 from newswire.core.ids import content_hash
 from newswire.core.models import DateRef, EnrichedArticle, Enrichment, EntityRef, Keyword, RawArticle, construct, utc_now
 from newswire.core.scripts import direction, dominant_script
@@ -159,7 +159,7 @@ def _tokens(w: _Work) -> None:
         # Per visible character, so a flood of spaces or newlines adds no words.
         density = count_words(w.tokens.surface, w.scan_plain) / max(count_chars(w.scan_plain), 1)
         w.tail_words = round(density * count_chars(w.plain[len(w.scan_plain):]))
-    w.title_tokens = len(WORD_RE.findall(w.plain_title))  # the title's share of the tokens
+    w.title_tokens = len(words_of(w.plain_title))  # the title's share of the tokens
 
 
 def _places(w: _Work) -> None:
