@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import stopwordsiso
 
-from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, fold_token
+from newswire.core.enrichers.tokens import WORD_CACHE_SIZE, Tokens, fill_table, fold_token
 from newswire.core.textrules import ARABIC_LETTER_PREFIXES, ELISION_BEFORE_WORD_RE
 
 STOPWORD_LANGUAGES = ("ar", "en", "fr", "es", "de", "ru", "tr", "fa", "ur", "it", "pt", "he", "nl", "id")
@@ -72,13 +72,7 @@ _V = TypeVar("_V")
 
 def _fill(table: dict[str, _V], distinct: frozenset[str], compute: Callable[[str], _V]) -> dict[str, _V]:
     """The table, with compute(word) added for the distinct words it does not hold yet."""
-    missing = distinct.difference(table)
-    if missing:
-        if len(table) + len(missing) > _TABLE_SIZE:
-            table.clear()  # bounded: start over rather than grow forever
-            missing = distinct
-        table.update({word: compute(word) for word in missing})
-    return table
+    return fill_table(table, distinct, lambda words: list(map(compute, words)), _TABLE_SIZE)
 
 
 def _arabic_key(token: str) -> str:

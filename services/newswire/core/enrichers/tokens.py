@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from newswire.core.textnorm import fold_arabic, normalize, strip_arabic_marks
 
@@ -81,20 +83,32 @@ def words_of(plain: str) -> list[str]:
     return words
 
 
-# Plain word -> its matching form, kept across articles (bounded like the caches above).
+_V = TypeVar("_V")
+
+
+def fill_table(table: dict[str, _V], words: set[str] | frozenset[str],
+               compute_many: Callable[[list[str]], list[_V]], limit: int) -> dict[str, _V]:
+    """The per-word table kept across articles, with compute_many's values added for the
+    words it does not hold yet (set algebra in C). Bounded: when they would take it over
+    `limit` words it starts over rather than grow forever."""
+    missing = words.difference(table)
+    if missing:
+        if len(table) + len(missing) > limit:
+            table.clear()
+            missing = words
+        fresh = list(missing)
+        table.update(zip(fresh, compute_many(fresh)))
+    return table
+
+
+# Plain word -> its matching form, kept across articles.
 _FOLDED: dict[str, str] = {}
 
 
 def _fold_plain_words(words: list[str]) -> list[str]:
     """[fold_token(w) for w in words] for the words of plain text: looked up in _FOLDED
-    with C-level set algebra and map, the words not held yet folded together first."""
-    missing = set(words).difference(_FOLDED)
-    if missing:
-        if len(_FOLDED) + len(missing) > WORD_CACHE_SIZE:
-            _FOLDED.clear()  # bounded: start over rather than grow forever
-            missing = set(words)
-        fresh = list(missing)
-        _FOLDED.update(zip(fresh, _fold_joined(fresh)))
+    with map, the words not held yet folded together first."""
+    fill_table(_FOLDED, set(words), _fold_joined, WORD_CACHE_SIZE)
     return list(map(_FOLDED.__getitem__, words))
 
 
